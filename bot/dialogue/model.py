@@ -1,0 +1,297 @@
+"""Values of the dialogue world: the tree admins write, the state of one conversation, and
+the effects the engine asks the outside world to perform.
+
+Everything here is a frozen dataclass with no behaviour beyond (de)serialisation, so the
+engine stays pure and a test can compare what the bot "said" with plain ``==``.
+
+Texts in effects are *French source strings* (the gettext msgid) plus named parameters;
+rendering in the person's language happens later, in ``bot.i18n``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """A place in an admin's YAML file, shown as ``file:line:col`` (1-based)."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    label: str
+    target: str  # node id, in the same topic, or "topic_id:node_id" / "topic_id"
+    keywords: tuple[str, ...] = ()
+    where: Where | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Where a person can get help off-line or by phone (a "refer" ending)."""
+
+    name: str
+    phone: str = ""
+    hours: str = ""
+    place: str = ""
+    url: str = ""
+
+
+class Ending(StrEnum):
+    """What happens after a node that has no options."""
+
+    CHECK = "check"  # ask "did this help?" (yes -> menu, no -> offer a person)
+    HANDOVER = "handover"  # offer to pass the conversation to a person
+    REFER = "refer"  # show the contact card, then ask "did this help?"
+    MENU = "menu"  # go back to the main menu (used by special topics)
+    NONE = "none"  # has options: the person chooses
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    topic: str
+    text: str
+    options: tuple[Option, ...] = ()
+    links: tuple[Link, ...] = ()
+    contact: Contact | None = None
+    ending: Ending = Ending.NONE
+    where: Where | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.topic}:{self.id}"
+
+
+class TopicKind(StrEnum):
+    PROCEDURE = "procedure"
+    HUMAN = "humain"  # the person asks for someone
+    URGENT = "urgence"  # emergency numbers, priority handover
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    title: str
+    entry: str  # node id
+    keywords: tuple[str, ...] = ()
+    keywords_by_locale: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    kind: TopicKind = TopicKind.PROCEDURE
+    in_menu: bool = True
+    order: int = 100
+    where: Where | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Tree:
+    topics: tuple[Topic, ...]
+    nodes: tuple[Node, ...]
+
+    # lookup tables; built once by the loader, never mutated
+    _topics: dict[str, Topic] = field(default_factory=dict, compare=False, repr=False)
+    _nodes: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._topics.update({t.id: t for t in self.topics})
+        self._nodes.update({n.key: n for n in self.nodes})
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return self._topics.get(topic_id)
+
+    def node(self, key: str) -> Node | None:
+        return self._nodes.get(key)
+
+    def entry(self, topic_id: str) -> Node | None:
+        topic = self._topics.get(topic_id)
+        return None if topic is None else self._nodes.get(f"{topic.id}:{topic.entry}")
+
+    def menu_topics(self) -> tuple[Topic, ...]:
+        return tuple(
+            sorted((t for t in self.topics if t.in_menu), key=lambda t: (t.order, t.title))
+        )
+
+    def resolve(self, option: Option, topic_id: str) -> str:
+        """The node key an option leads to (a topic id alone means its entry node)."""
+        target = option.target
+        if ":" in target:
+            return target
+        if target in self._topics and f"{topic_id}:{target}" not in self._nodes:
+            return f"{target}:{self._topics[target].entry}"
+        return f"{topic_id}:{target}"
+
+
+# --------------------------------------------------------------------------- state
+
+
+class Phase(StrEnum):
+    MENU = "menu"  # main menu shown, waiting for a topic
+    NODE = "node"  # at a node with options
+    CHECK = "check"  # asked "did this help?"
+    CONFIRM_HANDOVER = "confirm_handover"  # asked "do you want a person?"
+    CHOOSE = "choose"  # asked "did you mean A or B?"
+    CONFIRM_STOP = "confirm_stop"
+    CONFIRM_FORGET = "confirm_forget"
+    HANDOVER = "handover"  # a person is in charge; the engine stays quiet
+    RATE = "rate"  # asked to rate 1-5 after a handover
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """One conversation, small enough to live as a JSON text in SQLite."""
+
+    phase: Phase = Phase.MENU
+    node: str | None = None  # "topic:node" key
+    history: tuple[str, ...] = ()  # previous node keys, for "retour"
+    misses: int = 0
+    choices: tuple[str, ...] = ()  # node keys or "topic:" ids offered in CHOOSE
+    locale: str = "fr"
+    started: bool = False  # the welcome (who we are, what we keep) was shown
+    said: tuple[str, ...] = ()  # what the person typed, kept only until handover
+    path: tuple[str, ...] = ()  # node keys visited (for stats and the ticket root)
+    priority: bool = False
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "phase": self.phase.value,
+            "node": self.node,
+            "history": list(self.history),
+            "misses": self.misses,
+            "choices": list(self.choices),
+            "locale": self.locale,
+            "started": self.started,
+            "said": list(self.said),
+            "path": list(self.path),
+            "priority": self.priority,
+        }
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> State:
+        """Read a stored state; anything unreadable gives a fresh state rather than an error."""
+        try:
+            data = json.loads(text)
+            return cls(
+                phase=Phase(data.get("phase", "menu")),
+                node=data.get("node"),
+                history=tuple(data.get("history", ())),
+                misses=int(data.get("misses", 0)),
+                choices=tuple(data.get("choices", ())),
+                locale=str(data.get("locale", "fr")),
+                started=bool(data.get("started", False)),
+                said=tuple(data.get("said", ())),
+                path=tuple(data.get("path", ())),
+                priority=bool(data.get("priority", False)),
+            )
+        except (ValueError, TypeError, AttributeError):
+            return cls()
+
+    def but(self, **changes: Any) -> State:
+        return replace(self, **changes)
+
+
+# --------------------------------------------------------------------------- effects
+
+
+@dataclass(frozen=True, slots=True)
+class Say:
+    """A paragraph. ``text`` is the French msgid; ``params`` fill its ``{name}`` fields."""
+
+    text: str
+    params: tuple[tuple[str, str], ...] = ()
+
+    def format_with(self, template: str) -> str:
+        try:
+            return template.format(**dict(self.params)) if self.params else template
+        except (KeyError, IndexError, ValueError):
+            return template
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    number: int
+    label: str  # French msgid
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """A numbered list the person can answer with a number, a word or a sentence."""
+
+    items: tuple[Choice, ...]
+    footer: bool = True  # remind "menu / retour / quelqu'un"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLink:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowContact:
+    contact: Contact
+
+
+@dataclass(frozen=True, slots=True)
+class HandOver:
+    """Ask the router to open (or reprioritise) a ticket for mediators."""
+
+    priority: bool
+    reason: str  # "asked" | "not_helped" | "misses" | "distress"
+    topic: str | None = None
+    path: tuple[str, ...] = ()
+    said: tuple[str, ...] = ()
+    distress: str | None = None  # category, when reason == "distress"
+
+
+@dataclass(frozen=True, slots=True)
+class End:
+    """The person ended the conversation; the router may close an open ticket."""
+
+    reason: str = "stop"
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    """The person confirmed "forget me": erase everything stored about them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A statistics event (no identifier, no text): what was asked and how it went."""
+
+    kind: str  # "entered" | "helped" | "not_helped" | "abandoned" | "distress"
+    topic: str | None = None
+    entry: str | None = None  # first node reached (entry path)
+
+
+@dataclass(frozen=True, slots=True)
+class SetLocale:
+    locale: str
+
+
+Effect = Say | Options | ShowLink | ShowContact | HandOver | End | Forget | Outcome | SetLocale
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    state: State
+    effects: tuple[Effect, ...]
