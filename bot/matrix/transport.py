@@ -1,0 +1,874 @@
+"""The bot's only door to Matrix: login, device, E2EE, sync loop, sending.
+
+Everything that imports nio lives here (and in crosssign.py); the rest of the bot sees plain
+values (`Incoming`, `Media`) and event content dicts.
+
+Delivery contract (what makes "exactly one reply per message" possible across crashes):
+events are handed to `on_event` one by one in sync order and awaited; the sync token is saved
+only after a whole sync batch was handled. A crash therefore redelivers the unfinished batch;
+the router remembers handled event ids and `send` reuses transaction ids.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+from urllib.parse import quote
+
+from aiohttp import ClientError
+from nio import (
+    AsyncClient,
+    AsyncClientConfig,
+    DownloadError,
+    JoinError,
+    LocalProtocolError,
+    LoginResponse,
+    MegolmEvent,
+    RoomResolveAliasResponse,
+    RoomSendResponse,
+    SyncResponse,
+    UploadResponse,
+)
+from nio.crypto.attachments import decrypt_attachment
+
+from bot.matrix import crosssign
+
+log = logging.getLogger(__name__)
+
+MEGOLM = "m.megolm.v1.aes-sha2"
+MEDIA_MSGTYPES = frozenset({"m.image", "m.file", "m.audio", "m.video"})
+TEXT_MSGTYPES = frozenset({"m.text", "m.emote"})
+CREDENTIALS_FILE = "credentials.json"
+
+#: How long an undecryptable event waits for its room key before being delivered as such.
+UNDECRYPTABLE_GRACE_S = 15.0
+SYNC_TIMEOUT_MS = 30_000
+SEND_ATTEMPTS = 6
+
+_TRANSIENT = (ClientError, TimeoutError, asyncio.TimeoutError, OSError)
+
+
+@dataclass(frozen=True)
+class Media:
+    """Enough to re-send an image or file elsewhere (see `Transport.relay_media`)."""
+
+    msgtype: str
+    body: str
+    mimetype: str | None
+    size: int | None
+    url: str | None  # mxc:// for unencrypted media
+    file: Mapping[str, Any] | None  # EncryptedFile dict for encrypted rooms
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One event from a joined room, reduced to what the router needs."""
+
+    room_id: str
+    sender: str
+    event_id: str
+    origin_ts: int
+    kind: Literal["text", "media", "reaction", "undecryptable"]
+    body: str = ""
+    thread_root: str | None = None
+    reply_to: str | None = None
+    reacts_to: str | None = None
+    key: str | None = None
+    media: Media | None = None
+
+
+class SyncTokenStore(Protocol):
+    async def load_token(self) -> str | None: ...
+
+    async def save_token(self, token: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class RoomPolicy:
+    """Which rooms the bot lives in: DMs from allowed servers, plus the mediators' room."""
+
+    mediators_room: str  # room id or alias; resolved at start
+    allowed_servers: tuple[str, ...] = ()  # empty = every server
+
+    def server_allowed(self, user_id: str) -> bool:
+        if not self.allowed_servers:
+            return True
+        _, _, server = user_id.partition(":")
+        return server in self.allowed_servers
+
+
+InviteDecision = Literal["join", "decline"]
+
+
+def decide_invite(
+    policy: RoomPolicy,
+    mediators_room_id: str | None,
+    room_id: str,
+    inviter: str,
+    is_direct: bool,
+) -> InviteDecision:
+    """The whole invite policy in one pure function (tested without a homeserver)."""
+    if mediators_room_id is not None and room_id == mediators_room_id:
+        return "join"
+    if not policy.server_allowed(inviter):
+        return "decline"
+    return "join" if is_direct else "decline"
+
+
+class SendError(RuntimeError):
+    """The homeserver refused an event for good (not a transient failure)."""
+
+
+Handler = Callable[[Incoming], Awaitable[None]]
+LeftHandler = Callable[[str], Awaitable[None]]
+
+
+@dataclass
+class _Pending:
+    event: MegolmEvent
+    room_id: str
+    deadline: float
+
+
+@dataclass
+class _Outage:
+    """One warning per outage, one info when it ends, exponential backoff with jitter."""
+
+    failures: int = 0
+    what: str = "homeserver"
+    started: float = field(default_factory=time.monotonic)
+
+    def failed(self, exc: BaseException | str) -> float:
+        if self.failures == 0:
+            self.started = time.monotonic()
+            log.warning("%s unreachable (%s); retrying with backoff", self.what, _describe(exc))
+        self.failures += 1
+        base = min(60.0, 0.5 * 2 ** min(self.failures - 1, 10))
+        return float(base * random.uniform(0.5, 1.0))
+
+    def ok(self) -> None:
+        if self.failures:
+            log.info("%s reachable again after %.0f s", self.what, time.monotonic() - self.started)
+        self.failures = 0
+
+
+def _describe(exc: BaseException | str) -> str:
+    return exc if isinstance(exc, str) else type(exc).__name__
+
+
+class Transport:
+    """A logged-in Matrix device for the bot. See the module docstring for the contract."""
+
+    def __init__(
+        self,
+        homeserver: str,
+        user_id: str,
+        password: str | None,
+        access_token: str | None,
+        device_name: str,
+        store_path: Path | str,
+        policy: RoomPolicy,
+        token_store: SyncTokenStore,
+        *,
+        undecryptable_grace_s: float = UNDECRYPTABLE_GRACE_S,
+        sync_timeout_ms: int = SYNC_TIMEOUT_MS,
+    ) -> None:
+        self.homeserver = homeserver.rstrip("/")
+        self.user_id = user_id
+        self._password = password
+        self._access_token = access_token
+        self.device_name = device_name
+        self.store_path = Path(store_path)
+        self.policy = policy
+        self.token_store = token_store
+        self.undecryptable_grace_s = undecryptable_grace_s
+        self.sync_timeout_ms = sync_timeout_ms
+        self.mediators_room_id: str | None = None
+        self.cross_signed = False
+        self._client: AsyncClient | None = None
+        self._pending: dict[str, _Pending] = {}
+        self._history_rooms: set[str] = set()
+        self._self_left: set[str] = set()
+        self._synced = asyncio.Event()
+        self._stopping = False
+        self._sync_task: asyncio.Task[Any] | None = None
+        self._run_done = asyncio.Event()
+        self._run_done.set()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def client(self) -> AsyncClient:
+        if self._client is None:
+            raise RuntimeError("Transport.start() was not called")
+        return self._client
+
+    @property
+    def device_id(self) -> str | None:
+        return self._client.device_id if self._client else None
+
+    async def start(self) -> None:
+        """Log in once (or restore the device), load E2EE, cross-sign, join the mediators."""
+        self.store_path.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.store_path, 0o700)
+        config = AsyncClientConfig(
+            store_sync_tokens=False,
+            encryption_enabled=True,
+            max_timeouts=0,  # our loops do the retrying, with one log line per outage
+            max_limit_exceeded=5,
+            request_timeout=30,
+        )
+        client = AsyncClient(
+            self.homeserver, self.user_id, store_path=str(self.store_path), config=config
+        )
+        self._client = client
+        fresh_login = await self._login(client)
+        if client.should_upload_keys:
+            await self._retry("keys upload", client.keys_upload)
+        self.cross_signed = await self._retry(
+            "cross-signing", lambda: crosssign.bootstrap(client, self.store_path, self._password)
+        )
+        if fresh_login:
+            await self._remove_stale_devices()
+        await self._join_mediators_room()
+
+    async def _login(self, client: AsyncClient) -> bool:
+        """Restore the saved device if any; returns True when a new device was created."""
+        creds_path = self.store_path / CREDENTIALS_FILE
+        creds: dict[str, Any] = {}
+        if creds_path.exists():
+            creds = json.loads(creds_path.read_text())
+            if creds.get("user_id") != self.user_id or creds.get("homeserver") != self.homeserver:
+                log.warning("saved credentials are for another account; logging in anew")
+                creds = {}
+        if creds:
+            client.restore_login(creds["user_id"], creds["device_id"], creds["access_token"])
+            status, _ = await self._retry(
+                "whoami",
+                lambda: crosssign.matrix_request(
+                    client, "GET", "/_matrix/client/v3/account/whoami"
+                ),
+            )
+            if status != 401:
+                log.info("device restored")
+                return False
+            if not self._password:
+                raise RuntimeError("the saved access token was revoked and no password is set")
+            log.warning("saved access token revoked; logging in again with the same device")
+            resp = await self._retry(
+                "login",
+                lambda: client.login(self._password, device_name=self.device_name),
+            )
+            if not isinstance(resp, LoginResponse):
+                raise RuntimeError(f"login failed: {getattr(resp, 'status_code', resp)}")
+            self._save_credentials(client)
+            return False
+        if self._access_token:
+            client.access_token = self._access_token
+            status, who = await self._retry(
+                "whoami",
+                lambda: crosssign.matrix_request(
+                    client, "GET", "/_matrix/client/v3/account/whoami"
+                ),
+            )
+            if status != 200 or not who.get("device_id"):
+                raise RuntimeError("the configured access token is not valid or has no device")
+            client.restore_login(self.user_id, str(who["device_id"]), self._access_token)
+            self._save_credentials(client)
+            return False
+        if not self._password:
+            raise RuntimeError("neither a password nor an access token is configured")
+        resp = await self._retry(
+            "login", lambda: client.login(self._password, device_name=self.device_name)
+        )
+        if not isinstance(resp, LoginResponse):
+            raise RuntimeError(f"login failed: {getattr(resp, 'status_code', resp)}")
+        self._save_credentials(client)
+        log.info("logged in as a new device")
+        return True
+
+    def _save_credentials(self, client: AsyncClient) -> None:
+        path = self.store_path / CREDENTIALS_FILE
+        tmp = path.with_suffix(".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(
+                {
+                    "homeserver": self.homeserver,
+                    "user_id": client.user_id,
+                    "device_id": client.device_id,
+                    "access_token": client.access_token,
+                },
+                f,
+            )
+        os.replace(tmp, path)
+
+    async def _remove_stale_devices(self) -> None:
+        """Old devices of ours stay signed by old keys and confuse clients: remove them."""
+        client = self.client
+        status, payload = await crosssign.matrix_request(
+            client, "GET", "/_matrix/client/v3/devices"
+        )
+        if status != 200:
+            return
+        stale = [
+            d["device_id"]
+            for d in payload.get("devices", [])
+            if d.get("device_id") != client.device_id and d.get("display_name") == self.device_name
+        ]
+        if not stale:
+            return
+        try:
+            await crosssign.request_with_uia(
+                client,
+                "POST",
+                "/_matrix/client/v3/delete_devices",
+                {"devices": stale},
+                self._password,
+            )
+            log.info("removed %d stale device(s) of the bot", len(stale))
+        except crosssign.MatrixHTTPError as e:
+            log.warning("could not remove stale devices (%s)", e)
+
+    async def _join_mediators_room(self) -> None:
+        client = self.client
+        target = self.policy.mediators_room
+        if target.startswith("#"):
+            resp = await self._retry("alias", lambda: client.room_resolve_alias(target))
+            if not isinstance(resp, RoomResolveAliasResponse):
+                raise RuntimeError("the mediators' room alias does not resolve")
+            self.mediators_room_id = resp.room_id
+        else:
+            self.mediators_room_id = target
+        room_id = self.mediators_room_id
+        status, joined = await crosssign.matrix_request(
+            client, "GET", "/_matrix/client/v3/joined_rooms"
+        )
+        if status == 200 and room_id in joined.get("joined_rooms", []):
+            return
+        resp = await self._retry("join", lambda: client.join(room_id))
+        if isinstance(resp, JoinError):
+            raise RuntimeError(
+                f"cannot join the mediators' room (invite the bot there first): {resp.status_code}"
+            )
+        self._history_rooms.add(room_id)
+        log.info("joined the mediators' room")
+
+    async def _retry(self, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
+        """Retry a start-up request through outages, for ever (start waits for the server)."""
+        outage = _Outage(what=f"homeserver ({what})")
+        while True:
+            try:
+                result = await call()
+            except _TRANSIENT as e:
+                await asyncio.sleep(outage.failed(e))
+                continue
+            status = getattr(result, "transport_response", None)
+            code = getattr(status, "status", 200) if status is not None else 200
+            if isinstance(result, tuple) and isinstance(result[0], int):
+                code = result[0]
+            if code >= 500 or code == 429:
+                await asyncio.sleep(outage.failed(f"HTTP {code}"))
+                continue
+            outage.ok()
+            return result
+
+    async def stop(self) -> None:
+        """Finish the batch being handled, then close. Never logs out: the device is kept."""
+        self._stopping = True
+        if self._sync_task is not None and not self._sync_task.done():
+            self._sync_task.cancel()
+        try:
+            await asyncio.wait_for(self._run_done.wait(), timeout=30)
+        except TimeoutError:
+            log.warning("the sync loop did not stop within 30 s")
+        if self._client is not None:
+            await self._client.close()
+
+    # ------------------------------------------------------------------ sync loop
+
+    def _filter(self, limit: int) -> dict[str, Any]:
+        return {
+            "room": {"timeline": {"limit": limit}, "state": {"lazy_load_members": False}},
+            "presence": {"not_types": ["*"]},
+            "account_data": {"not_types": ["*"]},
+        }
+
+    async def _sync_once(
+        self, since: str | None, timeout_ms: int, full_state: bool, limit: int
+    ) -> SyncResponse:
+        """One /sync, retried through outages (with backoff) until it succeeds."""
+        client = self.client
+        outage = _Outage()
+        while True:
+            self._sync_task = asyncio.ensure_future(
+                client.sync(
+                    timeout=timeout_ms,
+                    sync_filter=self._filter(limit),
+                    since=since,
+                    full_state=full_state,
+                )
+            )
+            try:
+                resp = await self._sync_task
+            except asyncio.CancelledError:
+                if self._stopping:
+                    raise _Stopped() from None
+                raise
+            except _TRANSIENT as e:
+                await asyncio.sleep(outage.failed(e))
+                continue
+            finally:
+                self._sync_task = None
+            if isinstance(resp, SyncResponse):
+                outage.ok()
+                return resp
+            code = str(getattr(resp, "status_code", ""))
+            if code == "M_UNKNOWN_TOKEN":
+                raise RuntimeError("the access token was revoked; restart the bot to log in again")
+            await asyncio.sleep(outage.failed(f"sync error {code or 'unknown'}"))
+
+    async def _after_sync(self) -> None:
+        """What nio's sync_forever does between syncs: to-device messages and key upkeep."""
+        client = self.client
+        try:
+            await client.send_to_device_messages()
+            if client.should_upload_keys:
+                await client.keys_upload()
+            if client.should_query_keys:
+                await client.keys_query()
+            if client.should_claim_keys:
+                await client.keys_claim(client.get_users_for_key_claiming())
+        except _TRANSIENT as e:
+            log.debug("key upkeep failed (%s); will retry after the next sync", _describe(e))
+
+    async def run(self, on_event: Handler, on_member_left: LeftHandler) -> None:
+        """Sync until `stop()`; see the module docstring for the delivery contract."""
+        self._run_done.clear()
+        try:
+            await self._run(on_event, on_member_left)
+        except _Stopped:
+            pass
+        finally:
+            self._run_done.set()
+
+    async def _run(self, on_event: Handler, on_member_left: LeftHandler) -> None:
+        token = await self.token_store.load_token()
+        if token is None:
+            # Very first start: whatever happened before is history, not questions to answer.
+            resp = await self._sync_once(None, 0, False, limit=1)
+            await self._after_sync()
+            await self._handle_invites(resp, first=True)
+            await self.token_store.save_token(resp.next_batch)
+            log.info("first start: history skipped")
+        else:
+            resp = await self._sync_once(token, 0, True, limit=100)
+            await self._after_sync()
+            await self._handle(resp, on_event, on_member_left)
+            await self.token_store.save_token(resp.next_batch)
+        self._synced.set()
+        while not self._stopping:
+            timeout = self.sync_timeout_ms
+            if self._pending:
+                soonest = min(p.deadline for p in self._pending.values()) - time.monotonic()
+                timeout = max(0, min(timeout, int(soonest * 1000) + 50))
+            resp = await self._sync_once(self.client.next_batch, timeout, False, limit=100)
+            await self._after_sync()
+            await self._handle(resp, on_event, on_member_left)
+            await self.token_store.save_token(resp.next_batch)
+            self._synced.set()
+            self._synced.clear()
+
+    async def _handle(self, resp: SyncResponse, on_event: Handler, on_left: LeftHandler) -> None:
+        await self._handle_invites(resp, first=False)
+        for room_id, info in resp.rooms.join.items():
+            events = list(info.timeline.events)
+            if room_id in self._history_rooms:
+                self._history_rooms.discard(room_id)
+                events = _after_own_join(events, self.user_id)
+            for event in events:
+                await self._handle_event(room_id, event, on_event, on_left)
+        for room_id in resp.rooms.leave:
+            if room_id in self._self_left:
+                self._self_left.discard(room_id)
+                continue
+            if room_id == self.mediators_room_id:
+                log.error("the bot is no longer in the mediators' room")
+                continue
+            self._drop_pending(room_id)
+            await _safely(on_left(room_id), "member-left handler")
+        await self._retry_pending(on_event)
+
+    async def _handle_event(
+        self, room_id: str, event: Any, on_event: Handler, on_left: LeftHandler
+    ) -> None:
+        source: dict[str, Any] = getattr(event, "source", {}) or {}
+        sender = getattr(event, "sender", source.get("sender", ""))
+        etype = source.get("type")
+        if etype == "m.room.member":
+            if sender == self.user_id and source.get("state_key") == self.user_id:
+                return
+            membership = source.get("content", {}).get("membership")
+            if membership in ("leave", "ban") and room_id != self.mediators_room_id:
+                if source.get("state_key") == self.user_id:
+                    return  # we were removed: the leave section of the sync reports it
+                log.info("the person left a conversation; leaving it too")
+                self._drop_pending(room_id)
+                await self._leave(room_id)
+                await _safely(on_left(room_id), "member-left handler")
+            return
+        if sender == self.user_id:
+            return
+        if isinstance(event, MegolmEvent):
+            await self._on_undecryptable(room_id, event)
+            return
+        incoming = to_incoming(room_id, event)
+        if incoming is not None:
+            await _safely(on_event(incoming), "event handler")
+
+    async def _handle_invites(self, resp: SyncResponse, first: bool) -> None:
+        for room_id, info in resp.rooms.invite.items():
+            inviter, is_direct = "", False
+            for ev in info.invite_state:
+                src = getattr(ev, "source", {}) or {}
+                if src.get("type") == "m.room.member" and src.get("state_key") == self.user_id:
+                    inviter = src.get("sender", "")
+                    is_direct = bool(src.get("content", {}).get("is_direct"))
+            decision = decide_invite(
+                self.policy, self.mediators_room_id, room_id, inviter, is_direct
+            )
+            if decision == "decline":
+                log.info("declining an invite (not a direct chat, or server not allowed)")
+                await self._leave(room_id)
+                continue
+            resp_join = await self.client.join(room_id)
+            if isinstance(resp_join, JoinError):
+                log.warning("could not join a room after an invite (%s)", resp_join.status_code)
+                continue
+            if room_id != self.mediators_room_id and await self._member_count(room_id) > 2:
+                log.info("leaving a room that has more than two members")
+                await self._leave(room_id)
+                continue
+            if first or room_id == self.mediators_room_id:
+                self._history_rooms.add(room_id)
+            log.info("joined a direct chat")
+
+    async def _member_count(self, room_id: str) -> int:
+        status, payload = await crosssign.matrix_request(
+            self.client, "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/members"
+        )
+        if status != 200:
+            return 0
+        return sum(
+            1
+            for ev in payload.get("chunk", [])
+            if ev.get("content", {}).get("membership") in ("join", "invite")
+        )
+
+    async def _leave(self, room_id: str) -> None:
+        self._self_left.add(room_id)
+        try:
+            await self.client.room_leave(room_id)
+            await self.client.room_forget(room_id)
+        except _TRANSIENT as e:
+            log.warning("could not leave a room (%s)", _describe(e))
+
+    # ------------------------------------------------------------------ undecryptable
+
+    async def _on_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
+        log.debug("cannot decrypt %s in %s yet; requesting the key", event.event_id, room_id)
+        self._pending[event.event_id] = _Pending(
+            event, room_id, time.monotonic() + self.undecryptable_grace_s
+        )
+        try:
+            await self.client.request_room_key(event)
+        except LocalProtocolError:
+            pass  # already requested for this session
+        except _TRANSIENT as e:
+            log.debug("room key request failed (%s)", _describe(e))
+
+    def _drop_pending(self, room_id: str) -> None:
+        for event_id in [k for k, p in self._pending.items() if p.room_id == room_id]:
+            del self._pending[event_id]
+
+    async def _retry_pending(self, on_event: Handler) -> None:
+        now = time.monotonic()
+        for event_id, pending in list(self._pending.items()):
+            incoming: Incoming | None
+            try:
+                decrypted = self.client.decrypt_event(pending.event)
+            except Exception:
+                decrypted = None
+            if decrypted is not None and not isinstance(decrypted, MegolmEvent):
+                del self._pending[event_id]
+                incoming = to_incoming(pending.room_id, decrypted)
+            elif now >= pending.deadline:
+                del self._pending[event_id]
+                log.info("a message stayed undecryptable; asking the person to resend")
+                ev = pending.event
+                incoming = Incoming(
+                    room_id=pending.room_id,
+                    sender=ev.sender,
+                    event_id=ev.event_id,
+                    origin_ts=int(ev.server_timestamp),
+                    kind="undecryptable",
+                )
+            else:
+                continue
+            if incoming is not None:
+                await _safely(on_event(incoming), "event handler")
+
+    # ------------------------------------------------------------------ actions
+
+    async def _known_room(self, room_id: str, wait_s: float = 10.0) -> None:
+        """Sending needs nio to know the room's state (is it encrypted?): wait for a sync."""
+        deadline = time.monotonic() + wait_s
+        while room_id not in self.client.rooms and time.monotonic() < deadline:
+            try:
+                await asyncio.wait_for(self._synced.wait(), timeout=deadline - time.monotonic())
+            except TimeoutError:
+                break
+            await asyncio.sleep(0)
+        if room_id not in self.client.rooms:
+            raise SendError("the room is not (yet) known to the bot")
+
+    async def send(
+        self,
+        room_id: str,
+        content: dict[str, Any],
+        txn_id: str,
+        event_type: str = "m.room.message",
+    ) -> str:
+        """Send (encrypted when the room is) and return the event id.
+
+        Retries reuse `txn_id`, so the homeserver deduplicates: a retry after a lost response
+        never makes a second message.
+        """
+        await self._known_room(room_id)
+        outage = _Outage(what="homeserver (send)")
+        for attempt in range(SEND_ATTEMPTS):
+            try:
+                resp = await self.client.room_send(
+                    room_id, event_type, dict(content), tx_id=txn_id, ignore_unverified_devices=True
+                )
+            except _TRANSIENT as e:
+                if attempt == SEND_ATTEMPTS - 1:
+                    raise SendError(f"send failed: {_describe(e)}") from e
+                await asyncio.sleep(min(outage.failed(e), 10.0))
+                continue
+            if isinstance(resp, RoomSendResponse):
+                outage.ok()
+                return str(resp.event_id)
+            code = str(getattr(resp, "status_code", ""))
+            http = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
+            if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN") or 400 <= http < 500:
+                raise SendError(f"the homeserver refused the event: {code or http}")
+            if attempt == SEND_ATTEMPTS - 1:
+                raise SendError(f"send failed: {code or http}")
+            await asyncio.sleep(min(outage.failed(f"send error {code or http}"), 10.0))
+        raise SendError("send failed")  # pragma: no cover - loop always returns or raises
+
+    async def typing(self, room_id: str, on: bool) -> None:
+        try:
+            await self.client.room_typing(room_id, typing_state=on, timeout=30_000)
+        except _TRANSIENT as e:
+            log.debug("typing notice failed (%s)", _describe(e))
+
+    async def read_receipt(self, room_id: str, event_id: str) -> None:
+        try:
+            await self.client.room_read_markers(room_id, event_id, event_id)
+        except _TRANSIENT as e:
+            log.debug("read receipt failed (%s)", _describe(e))
+
+    async def members(self, room_id: str) -> dict[str, int]:
+        """Joined members and their power levels, asked to the server (always current)."""
+        room = quote(room_id, safe="")
+        status, joined = await crosssign.matrix_request(
+            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/joined_members"
+        )
+        if status != 200:
+            raise SendError(f"cannot list members: HTTP {status}")
+        status, levels = await crosssign.matrix_request(
+            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/state/m.room.power_levels/"
+        )
+        users = levels.get("users", {}) if status == 200 else {}
+        default = int(levels.get("users_default", 0)) if status == 200 else 0
+        return {u: int(users.get(u, default)) for u in joined.get("joined", {})}
+
+    async def display_name(self, user_id: str) -> str | None:
+        status, payload = await crosssign.matrix_request(
+            self.client,
+            "GET",
+            f"/_matrix/client/v3/profile/{quote(user_id, safe='')}/displayname",
+        )
+        name = payload.get("displayname") if status == 200 else None
+        return str(name) if name else None
+
+    def is_encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room and room.encrypted)
+
+    async def download(self, media: Media) -> bytes:
+        """The plaintext bytes of a media event (decrypted if it came from an encrypted room)."""
+        mxc = media.file["url"] if media.file else media.url
+        if not mxc:
+            raise SendError("media without url")
+        resp = await self.client.download(mxc=str(mxc))
+        if isinstance(resp, DownloadError):
+            raise SendError(f"download failed: {resp.status_code}")
+        data: bytes = resp.body
+        if media.file:
+            f = media.file
+            data = decrypt_attachment(data, f["key"]["k"], f["hashes"]["sha256"], f["iv"])
+        return data
+
+    async def upload(
+        self, room_id: str, data: bytes, mimetype: str | None, filename: str
+    ) -> tuple[str | None, dict[str, Any] | None]:
+        """Upload for `room_id`: returns (url, None) in clear rooms, (None, file) in encrypted."""
+        encrypt = self.is_encrypted(room_id)
+        resp, keys = await self.client.upload(
+            io.BytesIO(data),
+            content_type=mimetype or "application/octet-stream",
+            filename=filename,
+            encrypt=encrypt,
+            filesize=len(data),
+        )
+        if not isinstance(resp, UploadResponse):
+            raise SendError(f"upload failed: {getattr(resp, 'status_code', '')}")
+        if encrypt and keys is not None:
+            return None, {**keys, "url": resp.content_uri}
+        return str(resp.content_uri), None
+
+    async def relay_media(self, media: Media, to_room: str) -> dict[str, Any]:
+        """Content for re-sending `media` into `to_room` (add relations, then `send`)."""
+        data = await self.download(media)
+        url, file = await self.upload(to_room, data, media.mimetype, media.body or "file")
+        info: dict[str, Any] = {"size": len(data)}
+        if media.mimetype:
+            info["mimetype"] = media.mimetype
+        content: dict[str, Any] = {"msgtype": media.msgtype, "body": media.body, "info": info}
+        if file is not None:
+            content["file"] = file
+        else:
+            content["url"] = url
+        return content
+
+
+class _Stopped(Exception):
+    """Internal: the sync was cancelled by stop()."""
+
+
+async def _safely(awaitable: Awaitable[None], what: str) -> None:
+    """A failing handler is logged and never stops the sync."""
+    try:
+        await awaitable
+    except asyncio.CancelledError:
+        raise
+    except Exception as e:
+        log.error("%s failed: %s", what, type(e).__name__)
+        log.debug("%s failed", what, exc_info=True)
+
+
+def _after_own_join(events: list[Any], user_id: str) -> list[Any]:
+    """Events after our own join (rooms whose earlier history is not for us)."""
+    for i in range(len(events) - 1, -1, -1):
+        src = getattr(events[i], "source", {}) or {}
+        if (
+            src.get("type") == "m.room.member"
+            and src.get("state_key") == user_id
+            and src.get("content", {}).get("membership") == "join"
+        ):
+            return events[i + 1 :]
+    return events
+
+
+def to_incoming(room_id: str, event: Any) -> Incoming | None:
+    """Reduce a (decrypted) nio event to an Incoming; None for what the bot ignores.
+
+    Ignored: notices (bots never answer bots), edits, redactions, state and unknown types.
+    """
+    source: dict[str, Any] = getattr(event, "source", {}) or {}
+    etype = source.get("type")
+    content = source.get("content") or {}
+    if not isinstance(content, dict):
+        return None
+    rel = content.get("m.relates_to") or {}
+    if not isinstance(rel, dict):
+        rel = {}
+    base: dict[str, Any] = {
+        "room_id": room_id,
+        "sender": str(source.get("sender") or getattr(event, "sender", "")),
+        "event_id": str(source.get("event_id") or getattr(event, "event_id", "")),
+        "origin_ts": int(
+            source.get("origin_server_ts") or getattr(event, "server_timestamp", 0) or 0
+        ),
+    }
+    if etype == "m.reaction":
+        if rel.get("rel_type") != "m.annotation":
+            return None
+        return Incoming(**base, kind="reaction", reacts_to=rel.get("event_id"), key=rel.get("key"))
+    if etype != "m.room.message" or rel.get("rel_type") == "m.replace":
+        return None
+    thread_root = rel.get("event_id") if rel.get("rel_type") == "m.thread" else None
+    in_reply = rel.get("m.in_reply_to") or {}
+    reply_to = None
+    if isinstance(in_reply, dict) and not rel.get("is_falling_back"):
+        reply_to = in_reply.get("event_id")
+    msgtype = content.get("msgtype")
+    body = content.get("body")
+    body = body if isinstance(body, str) else ""
+    if msgtype in TEXT_MSGTYPES:
+        return Incoming(
+            **base,
+            kind="text",
+            body=_strip_reply_fallback(body) if reply_to else body,
+            thread_root=thread_root,
+            reply_to=reply_to,
+        )
+    if msgtype in MEDIA_MSGTYPES:
+        info = content.get("info") or {}
+        size = info.get("size") if isinstance(info, dict) else None
+        mimetype = info.get("mimetype") if isinstance(info, dict) else None
+        file = content.get("file") if isinstance(content.get("file"), dict) else None
+        url = content.get("url") if isinstance(content.get("url"), str) else None
+        if file is None and url is None:
+            return None
+        media = Media(
+            msgtype=str(msgtype),
+            body=body,
+            mimetype=str(mimetype) if mimetype else None,
+            size=int(size) if isinstance(size, int) else None,
+            url=url,
+            file=file,
+        )
+        caption = content.get("caption") if isinstance(content.get("caption"), str) else None
+        return Incoming(
+            **base,
+            kind="media",
+            body=caption or body,
+            thread_root=thread_root,
+            reply_to=reply_to,
+            media=media,
+        )
+    return None
+
+
+def _strip_reply_fallback(body: str) -> str:
+    """Drop the '> quoted' lines that older clients put before a reply's text."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> "):
+        return body
+    i = 0
+    while i < len(lines) and lines[i].startswith(">"):
+        i += 1
+    return "\n".join(lines[i:]).lstrip("\n")
