@@ -156,12 +156,12 @@ async def histogram_rows(conn: Conn, start: date, end: date) -> list[HistogramRo
 
 async def satisfaction_rows(conn: Conn, start: date, end: date) -> list[SatisfactionRow]:
     rows = await conn.fetchall(
-        "SELECT day, score, count FROM satisfaction WHERE day BETWEEN ? AND ?"
-        " ORDER BY day, score",
+        "SELECT day, score, count FROM satisfaction WHERE day BETWEEN ? AND ? ORDER BY day, score",
         (start.isoformat(), end.isoformat()),
     )
     return [
-        SatisfactionRow(day=date.fromisoformat(r["day"]), score=int(r["score"]),
-                        count=int(r["count"]))
+        SatisfactionRow(
+            day=date.fromisoformat(r["day"]), score=int(r["score"]), count=int(r["count"])
+        )
         for r in rows
     ]

@@ -385,9 +385,7 @@ async def _migrate(db: Database, migrations: Sequence[Migration]) -> int:
     return await db.user_version()
 
 
-async def open_db(
-    path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS
-) -> Database:
+async def open_db(path: str | Path, *, migrations: Sequence[Migration] = MIGRATIONS) -> Database:
     """Open (creating if needed) the bot's SQLite file and bring its schema up to date."""
     path_str = str(path)
     if path_str != ":memory:":

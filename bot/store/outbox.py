@@ -134,9 +134,7 @@ async def pending_rooms(conn: Conn) -> list[str]:
     return [row["room_id"] for row in rows]
 
 
-async def mark_sent(
-    conn: Conn, item_id: int, event_id: str, *, now: float | None = None
-) -> bool:
+async def mark_sent(conn: Conn, item_id: int, event_id: str, *, now: float | None = None) -> bool:
     """Record delivery and fill the links that waited for this event id.
 
     False when the row was already marked (a retry answered twice): nothing changes then.

@@ -76,9 +76,7 @@ async def forget_person(conn: Conn, room_id: str, *, now: float | None = None) -
             await tx.execute(
                 f"UPDATE tickets SET person_room = NULL, path = '[]' WHERE id IN ({marks})", ids
             )
-        conversations = await tx.execute(
-            "DELETE FROM conversations WHERE room_id = ?", (room_id,)
-        )
+        conversations = await tx.execute("DELETE FROM conversations WHERE room_id = ?", (room_id,))
         outbox = await tx.execute(
             "DELETE FROM outbox WHERE room_id = ? AND (sent_event_id IS NOT NULL OR dropped = 1)",
             (room_id,),

@@ -380,9 +380,7 @@ async def set_first_name(conn: Conn, user_id: str, first_name: str) -> None:
 
 
 async def first_name(conn: Conn, user_id: str) -> str | None:
-    row = await conn.fetchone(
-        "SELECT first_name FROM mediator_names WHERE user_id = ?", (user_id,)
-    )
+    row = await conn.fetchone("SELECT first_name FROM mediator_names WHERE user_id = ?", (user_id,))
     return None if row is None else str(row["first_name"])
 
 

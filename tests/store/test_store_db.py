@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Database, StoreError, open_db
+from bot.store import Database, StoreError, events, open_db
 from bot.store.db import LATEST_VERSION, MIGRATIONS, Migration
-from bot.store import events
 
 
 async def test_fresh_file_gets_every_table_and_settings(db: Database) -> None:
@@ -18,8 +17,17 @@ async def test_fresh_file_gets_every_table_and_settings(db: Database) -> None:
     rows = await db.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
     names = {r["name"] for r in rows}
     expected = {
-        "conversations", "handled_events", "kv", "outbox", "tickets", "relays",
-        "ticket_messages", "mediator_names", "counters", "histograms", "satisfaction",
+        "conversations",
+        "handled_events",
+        "kv",
+        "outbox",
+        "tickets",
+        "relays",
+        "ticket_messages",
+        "mediator_names",
+        "counters",
+        "histograms",
+        "satisfaction",
     }
     assert expected <= names
     mode = await db.fetchone("PRAGMA journal_mode")
@@ -54,9 +62,17 @@ async def test_new_migration_applies_on_top_and_only_once(db_path: Path) -> None
 
 
 async def test_failed_migration_leaves_previous_version(db_path: Path) -> None:
-    broken = (*MIGRATIONS, Migration(LATEST_VERSION + 1, "bad", (
-        "CREATE TABLE half (x)", "THIS IS NOT SQL",
-    )))
+    broken = (
+        *MIGRATIONS,
+        Migration(
+            LATEST_VERSION + 1,
+            "bad",
+            (
+                "CREATE TABLE half (x)",
+                "THIS IS NOT SQL",
+            ),
+        ),
+    )
     with pytest.raises(sqlite3.OperationalError):
         await open_db(db_path, migrations=broken)
     db = await open_db(db_path)
