@@ -152,6 +152,7 @@ class Phase(StrEnum):
     CONFIRM_FORGET = "confirm_forget"
     HANDOVER = "handover"  # a person is in charge; the engine stays quiet
     RATE = "rate"  # asked to rate 1-5 after a handover
+    LANGUAGE = "language"  # asked which language to use
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +169,7 @@ class State:
     said: tuple[str, ...] = ()  # what the person typed, kept only until handover
     path: tuple[str, ...] = ()  # node keys visited (for stats and the ticket root)
     priority: bool = False
+    reason: str = ""  # why a handover is being offered (asked, not_helped, misses)
 
     def to_json(self) -> str:
         data: dict[str, Any] = {
@@ -181,6 +183,7 @@ class State:
             "said": list(self.said),
             "path": list(self.path),
             "priority": self.priority,
+            "reason": self.reason,
         }
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -200,6 +203,7 @@ class State:
                 said=tuple(data.get("said", ())),
                 path=tuple(data.get("path", ())),
                 priority=bool(data.get("priority", False)),
+                reason=str(data.get("reason", "")),
             )
         except (ValueError, TypeError, AttributeError):
             return cls()
@@ -278,9 +282,10 @@ class Forget:
 class Outcome:
     """A statistics event (no identifier, no text): what was asked and how it went."""
 
-    kind: str  # "entered" | "helped" | "not_helped" | "abandoned" | "distress"
+    kind: str  # "entered" | "helped" | "not_helped" | "abandoned" | "distress" | "rated"
     topic: str | None = None
     entry: str | None = None  # first node reached (entry path)
+    score: int | None = None  # 1-5 satisfaction, for "rated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,7 +293,22 @@ class SetLocale:
     locale: str
 
 
-Effect = Say | Options | ShowLink | ShowContact | HandOver | End | Forget | Outcome | SetLocale
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """First contact: say we are a bot, who runs us and what we keep (filled from config)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """During a handover: pass the person's message to the mediators, say nothing."""
+
+    text: str
+
+
+Effect = (
+    Say | Options | ShowLink | ShowContact | HandOver | End | Forget | Outcome | SetLocale
+    | Welcome | Relay
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,189 @@
+"""Command line: ``python -m bot run | chat | check | route | test | stats``.
+
+Each sub-command is one small function; errors an admin can cause end with one clear sentence
+and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.dialogue.engine import Engine
+from bot.dialogue.loader import Loaded, Severity, load
+from bot.dialogue.model import State
+from bot.present import render
+
+DEFAULT_DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
+DEFAULT_SCRIPTS = Path(__file__).resolve().parent.parent / "tests" / "scripts"
+
+
+def _load_or_explain(path: Path) -> Loaded | None:
+    loaded = load(path)
+    if not loaded.ok:
+        for problem in loaded.errors:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(loaded.errors)} error(s) in {path}: run 'python -m bot check {path}'.",
+            file=sys.stderr,
+        )
+        return None
+    return loaded
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded = load(args.path)
+    for problem in loaded.problems:
+        print(problem)
+    errors = len(loaded.errors)
+    warnings = sum(1 for p in loaded.problems if p.severity is Severity.WARNING)
+    nodes = len(loaded.tree.nodes)
+    topics = len(loaded.tree.topics)
+    coverage = _translation_report(args, loaded)
+    if coverage:
+        print(coverage)
+    if errors:
+        print(f"{errors} error(s), {warnings} warning(s) in {topics} topics, {nodes} nodes.")
+        return 1
+    print(f"OK: {topics} topics, {nodes} nodes, {warnings} warning(s).")
+    return 0
+
+
+def _translation_report(args: argparse.Namespace, loaded: Loaded) -> str:
+    """Per-locale share of dialogue strings translated (when catalogs are available)."""
+    try:
+        from bot.i18n import translation_report
+    except ImportError:
+        return ""
+    locales = Path(getattr(args, "locales", "") or DEFAULT_DIALOGUES.parent / "locales")
+    try:
+        return translation_report(loaded, locales, verbose=bool(getattr(args, "verbose", False)))
+    except Exception as exc:  # noqa: BLE001 - a report problem must not hide the check result
+        return f"translations: not checked ({exc})"
+
+
+def cmd_route(args: argparse.Namespace) -> int:
+    loaded = _load_or_explain(Path(args.dialogues))
+    if loaded is None:
+        return 1
+    engine = Engine(loaded.tree)
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if not text.strip():
+            continue
+        route = engine.route(text)
+        node = route.node.split(":", 1)[1] if route.node else None
+        print(json.dumps({"text": text, "topic": route.topic, "node": node,
+                          "score": route.score, "ambiguous": list(route.ambiguous)},
+                         ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    if getattr(args, "matrix", None):
+        from bot.demo import chat_over_matrix
+
+        return chat_over_matrix(args)
+    loaded = _load_or_explain(Path(args.dialogues))
+    if loaded is None:
+        return 1
+    engine = Engine(loaded.tree)
+    print("Relais, dans le terminal. Écrivez comme une personne ; Ctrl-D pour quitter.\n")
+    state = State()
+    first = True
+    while True:
+        try:
+            text = input("vous> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        step = engine.step(state, text) if not first or text.strip() else engine.start(state)
+        first = False
+        state = step.state
+        message = render(step.effects)
+        if message is not None:
+            print("\n" + message.body + "\n")
+        for effect in step.effects:
+            name = type(effect).__name__
+            if name in ("HandOver", "Relay", "End", "Forget"):
+                print(f"  [{name}: {effect}]")
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from bot.dialogue.transcripts import Result, run_file, script_files
+
+    loaded = _load_or_explain(Path(args.dialogues))
+    if loaded is None:
+        return 1
+    engine = Engine(loaded.tree)
+    files = script_files([Path(p) for p in args.files] or [DEFAULT_SCRIPTS])
+    if not files:
+        print("no conversation script found", file=sys.stderr)
+        return 1
+    result = Result()
+    for path in files:
+        run_file(engine, path, result)
+    for failure in result.failures:
+        print(f"FAIL {failure}")
+    total = {n.key for n in loaded.tree.nodes}
+    visited = result.visited & total
+    missing = sorted(total - visited)
+    pct = 100.0 * len(visited) / len(total) if total else 100.0
+    print(f"{result.scripts} scripts, {result.steps} steps, {len(result.failures)} failed")
+    print(f"coverage: {len(visited)}/{len(total)} nodes visited ({pct:.1f}%)")
+    if missing and args.verbose:
+        print("not visited: " + ", ".join(missing))
+    if result.failures:
+        return 1
+    if args.require_full and missing:
+        print("not visited: " + ", ".join(missing))
+        return 1
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Relais chat bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("check", help="validate dialogue files (file:line:col for each problem)")
+    p.add_argument("path", nargs="?", default=str(DEFAULT_DIALOGUES))
+    p.add_argument("--locales", default=None, help="folder of translation catalogs")
+    p.add_argument("-v", "--verbose", action="store_true", help="list missing translations")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("route", help="how first messages (one per line on stdin) are understood")
+    p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
+    p.set_defaults(func=cmd_route)
+
+    p = sub.add_parser("chat", help="talk to the dialogues in the terminal")
+    p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
+    p.add_argument("--matrix", default=None, help="demo: chat over Matrix with this config")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("test", help="run conversation scripts and print node coverage")
+    p.add_argument("files", nargs="*")
+    p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
+    p.add_argument("--require-full", action="store_true", help="fail unless 100%% of nodes")
+    p.add_argument("-v", "--verbose", action="store_true")
+    p.set_defaults(func=cmd_test)
+
+    try:
+        from bot.cli_extra import register
+
+        register(sub)
+    except ImportError:
+        pass
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,361 @@
+"""Understanding what people type: normalisation, option numbers, keywords with typo tolerance.
+
+People write from phones: no accents, SMS spelling ("jarrive pa"), typos, emoji, sometimes in
+another script. Everything is compared on a normalised, stemmed form, and typos are absorbed by
+rapidfuzz against the (small) vocabulary of keywords the admins wrote, never against a
+dictionary: we only need to recognise *our* words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+# Invisible characters that phones and copy-paste slip into text: zero-width, bidi controls,
+# variation selectors, the keycap combiner of "2️⃣", the BOM, soft hyphen.
+_INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff\u20e3]"
+)
+_NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_REPEATS = re.compile(r"(\D)\1{2,}")  # "aideeeee" -> "aide", but "3000" stays
+_SPACES = re.compile(r"\s+")
+_DIGITS_ONLY = re.compile(r"^\d+$")
+
+# SMS spelling and common contractions, on normalised single tokens.
+SMS: dict[str, str] = {
+    "pa": "pas",
+    "pas": "pas",
+    "ke": "que",
+    "k": "que",
+    "koi": "quoi",
+    "kwa": "quoi",
+    "kes": "qu est ce",
+    "keske": "qu est ce que",
+    "kesk": "qu est ce que",
+    "c": "c est",
+    "cest": "c est",
+    "jpeu": "je peux",
+    "jpeux": "je peux",
+    "jpe": "je peux",
+    "jpx": "je peux",
+    "jsp": "je sais pas",
+    "jsuis": "je suis",
+    "chui": "je suis",
+    "jss": "je suis",
+    "jveux": "je veux",
+    "jveu": "je veux",
+    "veu": "veux",
+    "jai": "j ai",
+    "g": "j ai",
+    "mdp": "mot de passe",
+    "pb": "probleme",
+    "pbm": "probleme",
+    "prob": "probleme",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "pkoi": "pourquoi",
+    "bjr": "bonjour",
+    "bsr": "bonsoir",
+    "slt": "salut",
+    "svp": "s il vous plait",
+    "stp": "s il te plait",
+    "tjr": "toujours",
+    "tjrs": "toujours",
+    "bcp": "beaucoup",
+    "dc": "donc",
+    "ds": "dans",
+    "ns": "nous",
+    "vs": "vous",
+    "qd": "quand",
+    "cmt": "comment",
+    "cmnt": "comment",
+    "comen": "comment",
+    "fo": "faut",
+    "fau": "faut",
+    "tt": "tout",
+    "mtn": "maintenant",
+    "rdv": "rendez vous",
+    "num": "numero",
+    "tel": "telephone",
+    "tph": "telephone",
+    "msg": "message",
+    "qqn": "quelqu un",
+    "qqun": "quelqu un",
+    "qlq": "quelqu un",
+    "qlqn": "quelqu un",
+    "quelquun": "quelqu un",
+    "kelkun": "quelqu un",
+    "ya": "il y a",
+    "yen": "il y en",
+    "dpuis": "depuis",
+    "mm": "meme",
+    "oki": "ok",
+    "okay": "ok",
+    "ouai": "oui",
+    "ouais": "oui",
+    "wi": "oui",
+    "vi": "oui",
+    "nn": "non",
+    "nan": "non",
+    "secu": "securite sociale",
+    "impot": "impots",
+    "alloc": "allocation",
+    "allocs": "allocations",
+}
+
+# Words carrying no meaning for routing (French and English).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a au aux avec ce ces c cette d de des du elle en et eux il ils j je l la le les leur lui m ma
+    mais me meme mes moi mon n ne nos notre nous on ou par pour qu que qui s sa se ses son sur
+    t ta te tes toi ton tu un une vos votre vous y est suis ai as avez ont sont etre avoir fait
+    faire peux peut veux veut voudrais voudrait aimerais comment quoi quel quelle quels quelles
+    est ce cela ca ici la bonjour bonsoir salut merci svp plait sil vous s il oui non ok
+    alors donc car si tres trop plus moins bien encore deja aussi tout tous toute toutes rien
+    the an and or of to in on at for is are am i my me you your it this that with be do does
+    have has can cant please hello hi thanks how what where why when
+    """.split()
+)
+
+_NUMBER_WORDS: dict[str, int] = {
+    "un": 1, "une": 1, "premier": 1, "premiere": 1, "one": 1, "first": 1, "1er": 1, "1ere": 1,
+    "deux": 2, "deuxieme": 2, "second": 2, "seconde": 2, "two": 2, "2eme": 2, "2e": 2,
+    "trois": 3, "troisieme": 3, "three": 3, "third": 3, "3eme": 3, "3e": 3,
+    "quatre": 4, "quatrieme": 4, "four": 4, "fourth": 4, "4eme": 4, "4e": 4,
+    "cinq": 5, "cinquieme": 5, "five": 5, "fifth": 5, "5eme": 5, "5e": 5,
+    "six": 6, "sixieme": 6, "sept": 7, "septieme": 7, "huit": 8, "huitieme": 8,
+    "neuf": 9, "neuvieme": 9, "dix": 10, "dixieme": 10,
+}  # fmt: skip
+_NUMBER_PREFIXES = frozenset({"n", "no", "num", "numero", "le", "la", "choix", "option", "number"})
+_ARABIC_DIGITS = str.maketrans(
+    "٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹ةى", "01234567890123456789هي", "ـ"
+)  # digits to ASCII; Arabic ta marbuta, alif maqsura and tatweel folded as people type them
+
+_ELISION_PREFIXES = ("qu", "j", "l", "d", "m", "n", "s", "t", "c")
+
+_stemmer_fr = snowballstemmer.stemmer("french")
+
+
+def normalise(text: str) -> str:
+    """Lower-case, accent-free, punctuation-free, single-spaced text; empty if nothing is left."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text).translate(_ARABIC_DIGITS)
+    text = text.casefold()
+    decomposed = unicodedata.normalize("NFD", text)
+    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    text = _NOT_WORD.sub(" ", text).replace("_", " ")
+    text = _REPEATS.sub(r"\1", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    if len(word) <= 3 or not word.isascii():
+        return word
+    return str(_stemmer_fr.stemWord(word))
+
+
+def expand(tokens: Iterable[str]) -> list[str]:
+    """Apply the SMS lexicon; may turn one token into several."""
+    out: list[str] = []
+    for tok in tokens:
+        out.extend(SMS.get(tok, tok).split())
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Normalised, SMS-expanded tokens of a message."""
+    return expand(normalise(text).split())
+
+
+def option_number(text: str, count: int) -> int | None:
+    """The option a person picked by number ("2", "2️⃣", "deux", "n°2", "le 2"), if any."""
+    toks = normalise(text).split()
+    if not toks or len(toks) > 3:
+        return None
+    toks = [t for t in toks if t not in _NUMBER_PREFIXES] or toks[-1:]
+    if len(toks) != 1:
+        return None
+    tok = toks[0]
+    value: int | None = None
+    if _DIGITS_ONLY.match(tok):
+        value = int(tok) if len(tok) <= 3 else None
+    elif tok in _NUMBER_WORDS:
+        value = _NUMBER_WORDS[tok]
+    elif tok in ("dernier", "derniere", "last"):
+        value = count
+    if value is not None and 1 <= value <= count:
+        return value
+    return None
+
+
+# --------------------------------------------------------------------------- keyword index
+
+
+@dataclass(frozen=True, slots=True)
+class Keyword:
+    """A keyword phrase as the matcher sees it: its meaningful stems."""
+
+    phrase: str
+    stems: tuple[str, ...]
+    owner: str  # what it points to: a topic id, or a node key of an option target
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    owner: str
+    score: float
+    phrases: tuple[str, ...]
+
+
+def keyword_stems(phrase: str) -> tuple[str, ...]:
+    toks = words(phrase)
+    meaningful = [t for t in toks if t not in STOPWORDS] or toks
+    return tuple(dict.fromkeys(stem(t) for t in meaningful))
+
+
+def _cutoff(word: str) -> float | None:
+    """How similar a typo must be to count: short words must be exact."""
+    n = len(word)
+    if n <= 3:
+        return None
+    if n <= 5:
+        return 79.0  # one edit in 4-5 letters
+    return 82.0
+
+
+@dataclass(slots=True)
+class KeywordIndex:
+    """All keywords of a set of owners, with a typo-tolerant lookup of message words.
+
+    Built once per tree; the per-word fuzzy lookups are cached because people's words repeat.
+    """
+
+    keywords: tuple[Keyword, ...]
+    vocab: tuple[str, ...] = ()
+    by_stem: dict[str, list[int]] = field(default_factory=dict)
+    _cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
+    _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _specificity: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[str, str]]) -> KeywordIndex:
+        """``pairs`` are (owner, phrase)."""
+        kws: list[Keyword] = []
+        seen: set[tuple[str, tuple[str, ...]]] = set()
+        for owner, phrase in pairs:
+            stems = keyword_stems(phrase)
+            if not stems or (owner, stems) in seen:
+                continue
+            seen.add((owner, stems))
+            kws.append(Keyword(phrase, stems, owner))
+        index = cls(tuple(kws))
+        owners_by_stem: dict[str, set[str]] = {}
+        for i, kw in enumerate(index.keywords):
+            for s in kw.stems:
+                index.by_stem.setdefault(s, []).append(i)
+                owners_by_stem.setdefault(s, set()).add(kw.owner)
+        index.vocab = tuple(sorted(index.by_stem))
+        index._specificity = {s: 1.0 / len(o) ** 0.5 for s, o in owners_by_stem.items()}
+        return index
+
+    def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Vocabulary stems this message word may stand for, with a similarity in 0..1."""
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        found: dict[str, float] = {}
+        s = stem(word)
+        if s in self.by_stem:
+            found[s] = 1.0
+        if word in self.by_stem:
+            found[word] = 1.0
+        cutoff = _cutoff(word)
+        if not found and cutoff is not None and self.vocab:
+            for cand, score, _ in process.extract(
+                s, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+            ):
+                if abs(len(cand) - len(s)) <= 3:
+                    found[cand] = max(found.get(cand, 0.0), score / 100.0)
+            if not found:
+                # Levenshtein on the raw word catches typos that the stemmer reshaped.
+                for cand, dist, _ in process.extract(
+                    word, self.vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=2
+                ):
+                    if len(cand) >= 5:
+                        found[cand] = max(found.get(cand, 0.0), 0.85 - 0.05 * dist)
+        result = tuple(found.items())
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result
+
+    def split_elision(self, word: str) -> tuple[str, ...]:
+        """"mactualiser" -> ("m", "actualiser") when only the second form is known."""
+        cached = self._split_cache.get(word)
+        if cached is not None:
+            return cached
+        result: tuple[str, ...] = (word,)
+        if len(word) >= 5 and stem(word) not in self.by_stem and word not in self.by_stem:
+            for prefix in _ELISION_PREFIXES:
+                rest = word[len(prefix) :]
+                if word.startswith(prefix) and len(rest) >= 4 and (
+                    stem(rest) in self.by_stem or rest in self.by_stem
+                ):
+                    result = (prefix, rest)
+                    break
+        if len(self._split_cache) < 50_000:
+            self._split_cache[word] = result
+        return result
+
+    def message_tokens(self, text: str) -> list[str]:
+        toks: list[str] = []
+        for w in words(text):
+            toks.extend(self.split_elision(w))
+        return [t for t in expand(toks) if t not in STOPWORDS]
+
+    def match(self, tokens: Sequence[str], owners: frozenset[str] | None = None) -> list[Hit]:
+        """Owners whose keywords are all present in ``tokens``, best first."""
+        present: dict[str, float] = {}
+        for tok in tokens:
+            for s, sim in self._lookup(tok):
+                if sim > present.get(s, 0.0):
+                    present[s] = sim
+        if not present:
+            return []
+        candidates: set[int] = set()
+        for s in present:
+            candidates.update(self.by_stem.get(s, ()))
+        scores: dict[str, float] = {}
+        phrases: dict[str, list[str]] = {}
+        for i in candidates:
+            kw = self.keywords[i]
+            if owners is not None and kw.owner not in owners:
+                continue
+            if not all(s in present for s in kw.stems):
+                continue
+            quality = min(present[s] for s in kw.stems)
+            weight = sum(self._specificity.get(s, 1.0) for s in kw.stems)
+            value = quality * weight * (1.0 + 0.25 * (len(kw.stems) - 1))
+            scores[kw.owner] = scores.get(kw.owner, 0.0) + value
+            phrases.setdefault(kw.owner, []).append(kw.phrase)
+        hits = [Hit(o, sc, tuple(phrases[o])) for o, sc in scores.items()]
+        hits.sort(key=lambda h: (-h.score, h.owner))
+        return hits
+
+
+def label_similarity(text: str, label: str) -> float:
+    """How much a message looks like an option label (0..100), for people who retype it."""
+    a, b = normalise(text), normalise(label)
+    if not a or not b:
+        return 0.0
+    if a == b:
+        return 100.0
+    return float(fuzz.token_set_ratio(a, b)) if len(a) >= 4 else 0.0
