@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from babel.dates import format_date, format_time
 from babel.messages.mofile import read_mo
@@ -52,10 +52,6 @@ _RTL = frozenset({"ar", "he", "fa", "ur", "ps", "yi"})
 def N_(s: str) -> str:
     """Mark a French string for extraction; translation happens later, per conversation."""
     return s
-
-
-# Said before a dialogue text shown in French because it has no translation yet.
-UNTRANSLATED_NOTE = N_("(Ce texte n'est pas encore traduit. Le voici en français.)")
 
 
 class CatalogError(Exception):
@@ -243,6 +239,10 @@ class Catalogs:
         entry = self._entry(locale)
         return entry is not None and _lookup(entry, normalise_msgid(msgid)) is not None
 
+    def translator(self, locale: str) -> Callable[[str], str]:
+        """A one-argument translate function for one conversation (what renderers take)."""
+        return partial(self.gettext, locale)
+
     def text(self, locale: str, msgid: str, params: Iterable[tuple[str, str]] = ()) -> str:
         """Translate then fill ``{name}`` fields; a text that cannot be filled stays unfilled
         rather than raising in the middle of a conversation."""
@@ -339,6 +339,53 @@ def tree_msgids(tree: Tree, snippets: Iterable[str] = ()) -> frozenset[str]:
             c = node.contact
             out.update(x for x in (c.name, c.hours, c.place) if x)
     return frozenset(normalise_msgid(m) for m in out if m and m.strip())
+
+
+class _LoadedDialogues(Protocol):
+    """What :func:`translation_report` needs of ``bot.dialogue.loader.Loaded``."""
+
+    @property
+    def tree(self) -> Tree: ...
+
+    @property
+    def snippets(self) -> Mapping[str, str]: ...
+
+
+def translation_report(
+    loaded: _LoadedDialogues,
+    locales_dir: Path | str = LOCALES_DIR,
+    *,
+    verbose: bool = False,
+    limit: int = 20,
+) -> str:
+    """Lines for ``python -m bot check``: how much of the dialogues each language covers.
+
+    Never raises for a catalog problem: the report says what to run instead, because a
+    translation problem must not hide the result of the dialogue check.
+    """
+    try:
+        catalogs = Catalogs.load(locales_dir)
+    except CatalogError as exc:
+        return f"translations: not checked: {exc}"
+    report = coverage(catalogs, tree_msgids(loaded.tree, loaded.snippets.values()))
+    parts = []
+    for locale, cov in report.items():
+        part = f"{locale} {cov.percent}% ({cov.translated}/{cov.total})"
+        if cov.obsolete:
+            part += f", {len(cov.obsolete)} outdated"
+        parts.append(part)
+    lines = ["translations of dialogue texts: " + ", ".join(parts)]
+    if any(c.missing for c in report.values()):
+        lines.append("  untranslated texts are shown in French; see docs/translating.md")
+    if verbose:
+        for locale, cov in report.items():
+            for label, items in (("missing", cov.missing), ("outdated", cov.obsolete)):
+                for msgid in items[:limit]:
+                    first = msgid.splitlines()[0]
+                    lines.append(f"  {locale} {label}: {first[:70]}")
+                if len(items) > limit:
+                    lines.append(f"  {locale} {label}: ... and {len(items) - limit} more")
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- formatting

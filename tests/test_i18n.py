@@ -331,3 +331,19 @@ def test_format_number() -> None:
     assert format_number(12345.5, "fr") == "12\u202f345,5"
     assert format_number(12345.5, "en") == "12,345.5"
     assert format_number(3, "ar") == "3"
+
+
+def test_translation_report(project: Path) -> None:
+    from bot.dialogue.loader import load
+    from bot.i18n import translation_report
+
+    lc = project / "locales" / "en" / "LC_MESSAGES"
+    translate(lc / "dialogues.po", {"La Caf": "The Caf"})
+    assert run("compile", "--root", str(project)).returncode == 0
+    loaded = load(project / "dialogues")
+    report = translation_report(loaded, project / "locales", verbose=True)
+    assert "fr 100% (8/8)" in report and "en 12% (1/8)" in report and "ar 0% (0/8)" in report
+    assert "en missing: La Caf : allocations" in report
+    (lc / "dialogues.mo").unlink()
+    broken = translation_report(loaded, project / "locales")
+    assert broken.startswith("translations: not checked:") and "compile" in broken
