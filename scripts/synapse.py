@@ -327,6 +327,15 @@ class SynapseServer:
             "mac": mac.hexdigest(),
         }
         result = _http_json("POST", url, body)
+        token = result.get("access_token")
+        if token:  # the admin API logs in; drop that device so the account starts clean
+            req = urllib.request.Request(
+                self.base_url + "/_matrix/client/v3/logout", data=b"{}", method="POST"
+            )
+            req.add_header("Authorization", f"Bearer {token}")
+            req.add_header("Content-Type", "application/json")
+            with urllib.request.urlopen(req, timeout=10):
+                pass
         return str(result["user_id"])
 
 
