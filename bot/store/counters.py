@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.dialogue.model import Outcome as ModelOutcome
 from bot.store.db import Conn
 
 
@@ -22,6 +23,10 @@ class Outcome(StrEnum):
     CLAIMED = "claimed"
     CLOSED = "closed"
     ABANDONED = "abandoned"  # left without an answer
+    DISTRESS = "distress"  # a distress alert was detected (the person was pointed to help)
+
+
+_OUTCOMES = frozenset(o.value for o in Outcome)
 
 
 class Metric(StrEnum):
@@ -92,6 +97,30 @@ async def increment(
            ON CONFLICT (day, topic, entry, outcome, locale, distress)
            DO UPDATE SET count = count + excluded.count""",
         (day.isoformat(), topic or "", entry or "", kind.value, locale or "", int(distress), by),
+    )
+
+
+async def record_effect(
+    conn: Conn, day: date, outcome: ModelOutcome, *, locale: str | None = None
+) -> None:
+    """Count an engine ``Outcome`` effect: "rated" goes to satisfaction, the rest to counters.
+
+    Unknown kinds are ignored rather than failing the person's conversation.
+    """
+    if outcome.kind == "rated":
+        if outcome.score is not None and 1 <= outcome.score <= 5:
+            await record_satisfaction(conn, day, outcome.score)
+        return
+    if outcome.kind not in _OUTCOMES:
+        return
+    await increment(
+        conn,
+        day,
+        outcome.kind,
+        topic=outcome.topic,
+        entry=outcome.entry,
+        locale=locale,
+        distress=outcome.kind == Outcome.DISTRESS,
     )
 
 

@@ -155,7 +155,7 @@ MIGRATIONS: tuple[Migration, ...] = (
                 topic    TEXT NOT NULL DEFAULT '',
                 entry    TEXT NOT NULL DEFAULT '',
                 outcome  TEXT NOT NULL CHECK (outcome IN ('entered', 'helped', 'not_helped',
-                         'handed_over', 'claimed', 'closed', 'abandoned')),
+                         'handed_over', 'claimed', 'closed', 'abandoned', 'distress')),
                 locale   TEXT NOT NULL DEFAULT '',
                 distress INTEGER NOT NULL DEFAULT 0 CHECK (distress IN (0, 1)),
                 count    INTEGER NOT NULL DEFAULT 0,
