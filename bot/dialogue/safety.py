@@ -9,6 +9,7 @@ indirect phrasings ("je veux plus etre la"), not only the words "suicide" or "vi
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,7 +47,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
     Distress.SUICIDE: (
         r"suicid",
         r"\bsuicide\b",
-        rf"\b{_ME} (?:tuer|tue|foutre en l air|fout en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
+        rf"\b{_ME} (?:tuer|tue|foutre en l air|fout en l air|fous en l air|fou en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
         r"\ben finir\b",
         r"\bfinir avec (?:la vie|ma vie|tout)",
         r"\bmettre fin a (?:mes jours|ma vie|tout)",
@@ -147,8 +148,148 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
     ),
 }
 
+# Co-occurrence rules: every part must appear somewhere in the message. They catch indirect
+# phrasings that no single phrase list foresees ("il est devant ma porte ... j'ai peur").
+_FEAR = r"\b(?:peur|peure|effraye|terrifie|au secours|a l aide|aidez moi|aide moi|sos|scared|afraid|terrified|help me|خايف|خايفه|اخاف|خوف|ساعدوني)"
+_SOMEONE = r"\b(?:il|ils|elle|on|quelqu un|un homme|un mec|un type|mon mari|mon conjoint|mon copain|mon ex|he|she|someone|a man|they|him|هو|زوجي|شخص|رجل)\b"
+_THREAT = r"\b(?:tape fort|casse|cassent|couteau|couteaux|arme|armes|pistolet|bagarre|me suit|nous suit|devant (?:ma|la|chez) (?:porte|moi)|defonce|enfonce|bleus|coups|frappe|cogne|hurle|crie|sang|knife|gun|weapon|outside my door|following me|breaking|bruises|كسر|سكين|يتبعني|يضرب)"
+_ME_HIT = r"\b(?:me|m a|m ont|me fait|se fait|nous|me fais|te|le|la)\s(?:\w+\s){0,2}?(?:frapp|tap|bat\b|batt|cogn|etrangl|menac|viol|agress|enferm|forc|tabass|brutalis|gifl|pousse|tu\b|tue\b|tuer)\w*"
+_CHILD_WORD = (
+    r"\b(?:enfant|enfants|gosse|gosses|gamin|gamins|gamine|fils|fille|bebe|bb|(?:le|mon|son|un|ce|du|au|les|mes|ses) petits?"
+    r"|petit frere|petite soeur|neveu|niece|ado|mineur|mineure|nourrisson|eleve|cousin|cousine"
+    r"|kid|kids|child|children|son|daughter|baby|little brother|little sister|12 year|year old)"
+    r"|(?:طفل|اطفال|الاطفال|ابني|ابنتي|بنتي|ولدي|اطفاله|اختي الصغيره|اخي الصغير)"
+)
+_CHILD_HARM = (
+    r"\b(?:frapp\w*|tape|tapent|tapait|bat|battu|battue|maltrait\w*|touche|touchait|attouch\w*"
+    r"|abus\w*|viol\w*|danger|seul|seuls|seule|tout seul|fugu\w*|disparu|disparue|enferme\w*"
+    r"|secoue\w*|crie|pleure dehors|marques|bleus|photos|photo nue|choses bizarres|fait des choses"
+    r"|sans manger|parti avec|partie avec|fasse du mal|faire du mal|dehors la nuit|dort dehors"
+    r"|met dehors|hits?|hitting|beats?|beating|touch\w*|abus\w*|alone|ran away|missing|pictures"
+    r"|photos|hurt\w*|bruises|no food)|(?:يضرب|يلمس|وحدهم|وحده|خطر|صور|لم يعد|يحبسني|بدون اكل)"
+)
+_MINOR = (
+    r"\b(?:j ai|jai|i m|im|i am|age de|agee de) (?:[5-9]|1[0-7])\b|\b(?:[5-9]|1[0-7]) (?:ans|years? old)\b"
+    r"|\bmineur|\bmineure|عمره|عمرها"
+)
+_NIGHT = r"\b(?:ce soir|cette nuit|la nuit|il fait nuit|hier soir|tonight|at night|tout a l heure|الليله|الليل|هاد الليله)"
+_NOPLACE = (
+    r"\b(?:dehors|la rue|pas ou aller|nul part|nulle part|aucun endroit|pas d endroit"
+    r"|dans (?:la|ma|une|sa) voiture|squat|foyer|personne (?:peut|ne peut) me (?:prendre|loger|heberger)|ou dormir"
+    r"|dormir|dors|rentrer chez moi|serrure|outside|street|streets|shelter|nowhere|in (?:my|the) car"
+    r"|نبات|انام|نام|الشارع|سيارتي)"
+)
+
+_RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
+    Distress.SUICIDE: (
+        (r"\b(?:mourir|mourrir|crever|pendre|corde|scarif\w*|me mutile)\b",),
+        (r"\b(?:serai|serais|suis|etre|soit) (?:plus|pu|plu) (?:la|de ce monde|en vie)\b",),
+        (r"\bplus de ce monde|\bdernier message|\bmessage d adieu|\badieu\b|\bgoodbye message|\bmy goodbye",),
+        (r"\b(?:que je disparaisse|disparaitre pour toujours|envie de disparaitre|veux disparaitre)",),
+        (r"\b(?:jamais me reveiller|plus me reveiller|ne plus me reveiller|never wake up)",),
+        (r"\b(?:poids pour|fardeau pour|burden)",),
+        (r"\b(?:pour de bon|plus de solution|aucune solution a part|no way out)",
+         r"\b(?:partir|mourir|finir|en finir|solution|disparaitre|vie)"),
+        (r"\b(?:toutes? (?:mes|les|la) (?:boites?|cachets|comprimes|medicaments|medocs|pilules)"
+         r"|pills saved|take them all|whole box|toute la boite)",),
+        (r"\b(?:j en peux plus|jpp|en peux plus|n en peux plus|can t go on|cant go on|cannot go on)",
+         r"\b(?:vie|vivre|tout|end|life|living|rien)\b"),
+        (r"\b(?:point of|reason for) living|\bending my life|\bend my life|\bkill (?:herself|himself|themselves)"
+         r"|\bse (?:suicider|tuer)|\bit all to end|\bwant to disappear|\bdon t want to exist",),
+        (r"اموت|نموت|موت|انتحر|انتحار|اقتل نفسي|انهاء حياتي|انهي حياتي|علاش نعيش|ان اعيش|العيش",),
+        (r"\blettre pour mes enfants|\bau cas ou je (?:serai|serais) plus",),
+    ),
+    Distress.VIOLENCE: (
+        (_ME_HIT,),
+        (r"\b(?:is|are|keeps|keep|was|been) (?:following|threatening|hitting|beating|hurting|stalking|attacking) (?:me|us)\b",),
+        (_FEAR, _THREAT),
+        (_FEAR, r"\b(?:il|elle|he|she|mon mari|mon ex|quelqu un|someone)\b",
+         r"\b(?:porte|door|suit|follow\w*|la|here|outside|dehors|rentrer|home|maison)\b"),
+        (r"\b(?:bleus|coups|bruises|marques)\b", _SOMEONE),
+        (r"\b(?:peux|peut|pe|pas pu|can t|cant|cannot) (?:pas |plus )?(?:parler|talk|speak)",
+         r"\b(?:il|elle|he|she)\b.*\b(?:cote|la|next to|here|listening|ecoute)\b"),
+        (r"\b(?:force a|me force|forcee|choses que je veux pas|forces me|forced me)",),
+        (r"\b(?:couteau|couteaux|arme|armes|knife|knives|gun)\b",
+         r"\b(?:menace|menacer|ils ont|il a|threat\w*|has a|have)\b"),
+        (r"\b(?:bagarre|fight|tout casser|casse tout|breaking everything)\b",
+         r"\b(?:chez moi|devant|au secours|ils ont|appart|maison|home)\b"),
+        (r"\b(?:locks? me|enferme|takes my phone|prend mon telephone|confisque)\b", _SOMEONE),
+        (r"\b(?:renvoie au pays|papiers|passeport)\b.*\b(?:frappe|tape|bat|menace)",),
+        (r"يضرب|ضربني|يهدد|اغتصب|كيضربني|يتبعني|في خطر|كسر الباب",),
+    ),
+    Distress.CHILD: (
+        (_CHILD_WORD, _CHILD_HARM),
+        (_MINOR, r"\b(?:touche|tape|tapent|frappe|frappent|bat|dehors|peur|touches|hits|hit|beats|rentrer|violent|crie|abus\w*)|يضرب|يلمس|لم يعد"),
+        (r"\b(?:enfant|child) en danger|\bmaltraitance|\binceste|\bpedo|\battouchement",),
+        (r"\b(?:de|d)\s?\d{1,2} ans\b", r"\b(?:homme|un mec|adulte|photos|tombe|fenetre|internet)\b"),
+        (r"يلمس|اطفاله|وحدهم|طفل صغير وحده|صورا من ابنتي|صور من ابنتي",),
+    ),
+    Distress.SHELTER: (
+        (_NIGHT, _NOPLACE),
+        (r"\b(?:expulse|expulsee|expulses|expulsion aujourd|evicted|kicked out|kicks me out|mis dehors"
+         r"|mise dehors|mis a la porte|mise a la porte|jete dehors|jetee dehors|me vire|nous a sortis"
+         r"|sur le trottoir|a la rue|on the street|on the streets|sans abri|sans abris|sdf|homeless"
+         r"|sans domicile|kicked me out|threw me out|no where to|nowhere to|nulle part ou|nul part ou|pas ou dormir|pas ou aller"
+         r"|pas d endroit|aucun endroit ou|no place to|shelter is full|foyer est plein|pas maison"
+         r"|sleeping rough|sleep rough|dormir dehors|dors dehors|dort dehors|ماوي|مشرد|طردوني|نايم في الشارع)",),
+        (r"\b(?:dor\w*|couche|passe\w* la nuit|nuit|nuits|sleep\w*)\b",
+         r"\b(?:rue|voiture|parc|gare|escalier|squat|tente|pont|car|street|park|station|outside|dehors|سيارتي|الشارع)\b"),
+        (r"انام|نام|نبات", r"الليله|سيارتي|الشارع|مكان"),
+    ),
+    Distress.MEDICAL: (
+        (r"\b(?:respir\w*|breath\w*)\b", r"\b(?:plus|pu|plu|pas|mal|peux|arrive|can t|cant|cannot|hard|not|stopped)\b"),
+        (r"\b(?:etouff\w*|convuls\w*|inconscient\w*|evanou\w*|connaissance|malaise|unconscious|passed out|seizure|choking|chokes)",),
+        (r"\b(?:par terre|tombe|tombee|allonge|allongee|fell|on the floor|collapsed)\b",
+         r"\b(?:bouge|repond|reagit|respire|parle|reveille|move|moving|respond|breathing)\w*"),
+        (r"\b(?:se reveille pas|se reveille plus|wont wake up|won t wake up|not waking)",),
+        (r"\b(?:poitrine|thorax|chest|bras gauche)\b", r"\b(?:mal|douleur|serre|pain|hurts|tight)\w*"),
+        (r"\b(?:bouche|visage|face|gorge|throat)\b", r"\b(?:travers|gonfle\w*|drooping|swell\w*|paralys\w*)"),
+        (r"\b(?:parle bizarrement|dit n importe quoi|cant talk properly|can t talk properly|slurr\w*)",),
+        (r"\b(?:avale|swallowed|bu de la javel|eau de javel|javel|overdose|overdos\w*|trop de drogue"
+         r"|too much drugs?|took too much|toute la boite|whole box|boite de (?:doliprane|medicaments|cachets))",),
+        (r"\b(?:saign\w*|perds? (?:beaucoup )?(?:de |du )sang|bleeding|blood)\b",
+         r"\b(?:beaucoup|arrete pas|enceinte|lot|heavily|won t stop|wont stop|partout|fort)\b"),
+        (r"\b(?:brul\w*|burn\w*)\b", r"\b(?:huile|cloque\w*|grave|bouillante|blister\w*|badly)\b"),
+        (r"\b(?:devient (?:tout )?bleu|turning blue|tout blanc|tout blanche)",),
+        (r"\b(?:douleur|mal) (?:horrible|atroce|insupportable|terrible)|\bdiabeti\w*.*\btremble",),
+        (r"\btombe\w* (?:de|du|par) (?:la|le) (?:fenetre|balcon|escalier)",),
+        (r"صدري|صدر", r"الم|وجع"),
+        (r"فقدت الوعي|فقد الوعي|اغمي|يختنق|اختنق|علبه دواء|فمه مائل|سقط علي الارض|لا يتكلم|ولا ترد|اتنفس|التنفس",),
+    ),
+}
+
+# Idioms that look like distress but are not: removed before matching.
+_BENIGN = re.compile(
+    "|".join(
+        (
+            r"\btuer le temps\b",
+            r"\b(?:ce|cette|ca|cet|le|la|les|ces) (?:\w+ ){0,2}me tue(?:nt)?\b",
+            r"\b(?:mort|morte|mourir|meurs|meurt) de rire\b|\bmdr\b|\bptdr\b|\bmdrr+\b",
+            r"\ba la rue niveau\b",
+            r"\ben finir avec (?:ce|cette|ces|cet|le|la|les|mon|ma|mes|l|son|sa) (?!vie\b)\w+",
+            r"\bcrever (?:un|le|mon|ma) (?:pneu|roue)\b",
+            r"\bme tape sur les nerfs\b|\bm a tape dans l oeil\b",
+            r"\bfrapper a (?:quelle|la bonne|une) porte\b",
+            r"\b(?:telephone|portable|batterie|ordi|ordinateur|mot de passe|compte|carte) (?:est )?mort\b",
+        )
+    )
+)
+
+def _fold(pattern: str) -> str:
+    """Write patterns as people write; match them as ``normalise`` leaves the text (Arabic
+    hamza seats and diacritics removed, ta marbuta and alif maqsura folded)."""
+    decomposed = unicodedata.normalize("NFD", pattern)
+    kept = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return kept.translate(str.maketrans("ةى", "هي"))
+
+
 _COMPILED: tuple[tuple[Distress, re.Pattern[str]], ...] = tuple(
-    (cat, re.compile("|".join(f"(?:{p})" for p in pats))) for cat, pats in _PATTERNS.items()
+    (cat, re.compile(_fold("|".join(f"(?:{p})" for p in pats)))) for cat, pats in _PATTERNS.items()
+)
+_COMPILED_RULES: tuple[tuple[Distress, tuple[re.Pattern[str], ...]], ...] = tuple(
+    (cat, tuple(re.compile(_fold(part)) for part in rule))
+    for cat, rules in _RULES.items()
+    for rule in rules
 )
 
 # Categories ordered by how urgent the first answer must be.
@@ -170,11 +311,13 @@ def detect(text: str) -> Alert | None:
     if not base:
         return None
     expanded = " ".join(expand(base.split()))
-    found = {
-        cat
-        for cat, pattern in _COMPILED
-        if pattern.search(base) or (expanded != base and pattern.search(expanded))
-    }
+    texts = {_BENIGN.sub(" ", base), _BENIGN.sub(" ", expanded)}
+    found: set[Distress] = set()
+    for candidate in texts:
+        found.update(cat for cat, pattern in _COMPILED if pattern.search(candidate))
+        found.update(
+            cat for cat, parts in _COMPILED_RULES if all(p.search(candidate) for p in parts)
+        )
     if not found:
         return None
     return Alert(tuple(c for c in _ORDER if c in found))
