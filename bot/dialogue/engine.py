@@ -53,6 +53,7 @@ from bot.dialogue.safety import Alert, Distress, detect
 
 # How sure routing must be to act on free text (a full keyword of one specific word ~ 1.0).
 ROUTE_THRESHOLD = 0.9
+MIN_STRENGTH = 0.8  # at least one keyword must be there, typos allowed
 AMBIGUITY_RATIO = 0.8  # a runner-up this close to the best makes us ask
 MAX_SAID = 20  # messages kept for the ticket, until the handover
 LOCALES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("en", "English"), ("ar", "العربية"))
@@ -192,23 +193,30 @@ class Engine:
 
     def route(self, text: str) -> Route:
         """Which topic (and, when the message says enough, which node) a free message means."""
+        if command_of(text) is Command.HUMAN:
+            human = next((t for t in self.tree.topics if t.kind is TopicKind.HUMAN), None)
+            if human is not None:
+                return Route(human.id, f"{human.id}:{human.entry}", 1.0)
         tokens = self.topics_index.message_tokens(text)
         if not tokens:
             return Route(None, None, 0.0)
         scores: dict[str, float] = {}
+        strength: dict[str, float] = {}
         for hit in self.topics_index.match(tokens):
             scores[hit.owner] = scores.get(hit.owner, 0.0) + hit.score
+            strength[hit.owner] = max(strength.get(hit.owner, 0.0), hit.strength)
         option_hits = self.options_index.match(tokens)
         for hit in option_hits:
             topic = self._option_owner_topic[hit.owner]
             scores[topic] = scores.get(topic, 0.0) + 0.6 * hit.score
+            strength[topic] = max(strength.get(topic, 0.0), 0.75 * hit.strength)
         if not scores:
             return Route(None, None, 0.0)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         best_topic, best = ranked[0]
         score = round(min(1.0, best / (best + 0.35)), 3)
-        if best < ROUTE_THRESHOLD:
-            return Route(None, None, score, tuple(t for t, _ in ranked[:3]))
+        if strength.get(best_topic, 0.0) < MIN_STRENGTH or best < ROUTE_THRESHOLD * 0.5:
+            return Route(None, None, score)
         close = tuple(t for t, s in ranked[1:] if s >= AMBIGUITY_RATIO * best)
         if close:
             return Route(None, None, score, (best_topic, *close))

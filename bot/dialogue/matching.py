@@ -230,8 +230,9 @@ class Keyword:
 @dataclass(frozen=True, slots=True)
 class Hit:
     owner: str
-    score: float
+    score: float  # weighted by how specific the keywords are (for ranking)
     phrases: tuple[str, ...]
+    strength: float = 0.0  # best single keyword match, unweighted (for "sure enough?")
 
 
 def keyword_stems(phrase: str) -> tuple[str, ...]:
@@ -303,7 +304,7 @@ class KeywordIndex:
             ):
                 if abs(len(cand) - len(s)) <= 3:
                     found[cand] = max(found.get(cand, 0.0), score / 100.0)
-            if not found:
+            if not found and len(word) >= 5:
                 # Levenshtein on the raw word catches typos that the stemmer reshaped.
                 for cand, dist, _ in process.extract(
                     word, self.vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=2
@@ -352,6 +353,7 @@ class KeywordIndex:
         for s in present:
             candidates.update(self.by_stem.get(s, ()))
         scores: dict[str, float] = {}
+        strength: dict[str, float] = {}
         phrases: dict[str, list[str]] = {}
         for i in candidates:
             kw = self.keywords[i]
@@ -363,8 +365,10 @@ class KeywordIndex:
             weight = sum(self._specificity.get(s, 1.0) for s in kw.stems)
             value = quality * weight * (1.0 + 0.25 * (len(kw.stems) - 1))
             scores[kw.owner] = scores.get(kw.owner, 0.0) + value
+            strength[kw.owner] = max(strength.get(kw.owner, 0.0),
+                                     quality * (1.0 + 0.25 * (len(kw.stems) - 1)))
             phrases.setdefault(kw.owner, []).append(kw.phrase)
-        hits = [Hit(o, sc, tuple(phrases[o])) for o, sc in scores.items()]
+        hits = [Hit(o, sc, tuple(phrases[o]), strength[o]) for o, sc in scores.items()]
         hits.sort(key=lambda h: (-h.score, h.owner))
         return hits
 

@@ -134,7 +134,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
     Distress.MEDICAL: (
         r"\b(?:douleur|douleurs|mal) (?:dans |a |au )?(?:la |le )?(?:poitrine|thorax|coeur|thoracique)",
         r"\b(?:arrive|arrives|peux|peut|parviens) (?:pas|plus|pu|plu|pa) a respirer|\b(?:ne |n )?respire (?:plus|pu|plu|pas|mal)\b|\bdu mal a respirer|\betouffe|\bj etouffe",
-        r"\bmalaise|\binconscient|\bevanoui|\bperdu connaissance|\bperd connaissance|\bne (?:bouge|repond|reagit) (?:plus|pu|pas)",
+        r"\bmalaise|\binconscient|\bevanoui|\bperdu connaissance|\bperd connaissance|\b(?:il|elle) (?:ne )?(?:bouge|reagit) (?:plus|pu)",
         r"\bcrise cardiaque|\binfarctus|\bavc\b|\bconvulsion|\bcrise d epilepsie|\bfait une crise",
         r"\bsaigne (?:beaucoup|enormement|fort|trop|partout)|\bhemorragie|\bbeaucoup de sang|\bperd (?:beaucoup de |du )sang",
         r"\boverdose|\bintoxication|\bempoisonn|\bavale (?:des|trop de|plein de|une boite de) (?:medicaments|medocs|cachets|comprimes|produit|javel)",
@@ -162,7 +162,7 @@ _CHILD_WORD = (
 )
 _CHILD_HARM = (
     r"\b(?:frapp\w*|tape|tapent|tapait|bat|battu|battue|maltrait\w*|touche|touchait|attouch\w*"
-    r"|abus\w*|viol\w*|danger|seul|seuls|seule|tout seul|fugu\w*|disparu|disparue|enferme\w*"
+    r"|abus\w*|viol\w*|danger|seuls|seules|tout seul|toute seule|seule? (?:a la maison|dehors|chez)|fugu\w*|disparu|disparue|enferme\w*"
     r"|secoue\w*|crie|pleure dehors|marques|bleus|photos|photo nue|choses bizarres|fait des choses"
     r"|sans manger|parti avec|partie avec|fasse du mal|faire du mal|dehors la nuit|dort dehors"
     r"|met dehors|hits?|hitting|beats?|beating|touch\w*|abus\w*|alone|ran away|missing|pictures"
