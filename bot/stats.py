@@ -6,16 +6,17 @@ Reports add one more protection, small-count suppression (k-anonymity, ``k`` = 5
 - every count from 1 to k-1 is published as "<k" (zero stays 0: it says nothing about anyone),
   in every format, and the real value never enters the ``Report`` object at all;
 - a total is the sum of the *published* cells.  When some cells of its column were masked, the
-  total leaves them out and is shown "≥ N": a reader can never get a masked cell back by
-  subtracting the published cells from an exact total (the classic leak of primary-only
-  suppression).  The alternative, secondary suppression, hides more useful figures in small
-  deployments and still needs care with several masked cells, so it was not chosen;
+  total counts each of them as 1 (their smallest possible value, which everyone knows) and is
+  shown "≥ N": a reader can never get a masked cell back by subtracting the published cells
+  from an exact total (the classic leak of primary-only suppression).  The alternative,
+  secondary suppression, hides more useful figures in small deployments and still needs care
+  with several masked cells, so it was not chosen;
 - averages (satisfaction) are computed from the published cells only, for the same reason.
 
-Known limit, stated in every export: figures from *different* tables count related events
-(e.g. the waiting-time histogram has one entry per claimed ticket), so combining two tables, or
-two exports of the same period broken down differently, can narrow a masked value.  For very
-small volumes publish longer periods or raise ``k``.
+Known limit, stated in the table, JSON and HTML exports: figures from *different* tables
+count related events (e.g. the waiting-time histogram has one entry per claimed ticket), so
+combining two tables, or two exports of the same period broken down differently, can narrow a
+masked value.  For very small volumes publish longer periods or raise ``k``.
 """
 
 from __future__ import annotations
@@ -168,8 +169,12 @@ def publish(count: int, k: int) -> Figure:
 def total_of(figures: Iterable[Figure], k: int) -> Figure:
     """Sum of published cells; "≥" when masked cells were left out."""
     items = list(figures)
+    masked = sum(1 for f in items if f.masked)
+    # each masked cell holds at least 1: a tighter bound that everyone could work out anyway
     return Figure(
-        sum(f.shown for f in items), k, at_least=any(f.masked or f.at_least for f in items)
+        sum(f.shown for f in items) + masked,
+        k,
+        at_least=masked > 0 or any(f.at_least for f in items),
     )
 
 
@@ -372,9 +377,11 @@ async def report(
 
 
 def _note(report: Report) -> str:
+    if report.k <= 1:
+        return "Aucune valeur n'est masquée dans ce rapport (k = 1)."
     return (
         f"Les nombres de 1 à {report.k - 1} sont masqués (« <{report.k} ») pour que personne "
-        f"ne puisse être reconnu ; un total marqué « ≥ » n'inclut pas ces valeurs masquées. "
+        f"ne puisse être reconnu ; un total marqué « ≥ » les compte pour 1 (leur minimum). "
         "Croiser plusieurs tableaux peut resserrer une valeur masquée : préférez des périodes "
         "longues pour les petits volumes."
     )
@@ -534,7 +541,8 @@ def last_days_summary(report: Report) -> str:
         best = max(wait.buckets, key=lambda item: item[1].shown)
         if best[1].shown > 0:
             lines.append(f"- attente la plus fréquente : {BUCKET_TEXT[best[0]]}.")
-    lines.append(f"(Nombres de 1 à {report.k - 1} masqués : « <{report.k} ».)")
+    if report.k > 1:
+        lines.append(f"(Nombres de 1 à {report.k - 1} masqués : « <{report.k} ».)")
     return "\n".join(lines)
 
 
