@@ -226,7 +226,8 @@ class Report:
 
 
 def _day_label(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _short_day(day: date) -> str:
@@ -586,8 +587,8 @@ def _e(text: object) -> str:
 
 def bar_chart(title: str, items: Sequence[tuple[str, Figure]], chart_id: str) -> str:
     """Horizontal bars, each labelled with its published value (masked: a pale stub "<k")."""
-    if not items:
-        return f'<p class="note">{_e(title)} : aucune donnée sur la période.</p>'
+    if not items or all(f.value == 0 for _, f in items):
+        return '<p class="note">Aucune donnée sur la période.</p>'
     label_w, bar_w, value_w, row_h = 230, 470, 80, 30
     width = label_w + bar_w + value_w
     height = row_h * len(items) + 10
@@ -670,12 +671,17 @@ def to_html(report: Report, *, title: str = "Relais — médiation numérique") 
             f"{bar_chart('Ce qui s’est passé', outcome_items, 'chart-outcomes')}</section>"
         )
     sat_items = [(f"{score} sur 5", f) for score, f in report.satisfaction]
-    sat_note = (
-        f'<p class="note">Moyenne {mean} sur {_e(report.satisfaction_total.pretty)} réponses'
-        f"{' affichées' if report.satisfaction_total.at_least else ''}.</p>"
-        if report.satisfaction_mean is not None
-        else '<p class="note">Pas assez de réponses pour une moyenne.</p>'
-    )
+    published = sum(f.shown for _, f in report.satisfaction)
+    if report.satisfaction_mean is None:
+        sat_note = '<p class="note">Pas assez de réponses pour une moyenne.</p>'
+    elif report.satisfaction_total.at_least:
+        sat_note = (
+            f'<p class="note">Note moyenne {mean}, calculée sur les {published} réponses '
+            "affichées (les notes données moins de "
+            f"{report.k} fois sont masquées).</p>"
+        )
+    else:
+        sat_note = f'<p class="note">Note moyenne {mean} sur {published} réponses.</p>'
     sections.append(
         "<section><h2>Satisfaction des personnes accompagnées</h2>"
         f"{bar_chart('Satisfaction (note de 1 à 5)', sat_items, 'chart-satisfaction')}"

@@ -133,7 +133,7 @@ async def test_empty_period_renders(db: Database) -> None:
     for text in (stats.to_table(report), stats.to_csv(report), stats.to_json(report)):
         assert text
     page = stats.to_html(report)
-    assert "aucune donnée" in page
+    assert "Aucune donnée sur la période" in page
     assert "0 conversations" in stats.last_days_summary(report)
 
 
@@ -291,6 +291,7 @@ async def test_html_is_self_contained_french_and_readable(filled: Database) -> N
     assert "@import" not in lowered and "url(" not in lowered
     assert '<html lang="fr">' in page and '<meta charset="utf-8">' in page
     assert "du 4 mai 2026 au 12 mai 2026" in page
+    assert "chart-handover_seconds" not in page  # nothing to draw: a sentence instead
     for heading in ("Demandes par thème", "Ce qui s'est passé", "Satisfaction", "Attente"):
         assert heading in page
     assert "ANTS &lt;titres&gt;" in page and "ANTS <titres>" not in page  # escaped
