@@ -566,7 +566,7 @@ h2 { font-size: 1.2rem; margin: 0 0 12px; }
 .card .l { color: var(--muted); font-size: .9rem; }
 section { background: #fff; border-radius: 10px; padding: 18px 20px; margin-bottom: 20px;
           box-shadow: 0 1px 3px rgba(0,0,0,.08); }
-svg { width: 100%; height: auto; display: block; }
+svg { width: 100%; min-width: 560px; height: auto; display: block; }
 svg text { font: 13px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
            fill: var(--ink); }
 svg .bar { fill: var(--bar); }
@@ -614,7 +614,7 @@ def bar_chart(title: str, items: Sequence[tuple[str, Figure]], chart_id: str) ->
             f' data-value="{_e(fig.text)}">{_e(fig.pretty)}</text>'
         )
     parts.append("</svg>")
-    return "".join(parts)
+    return f'<div class="scroll">{"".join(parts)}</div>'
 
 
 def _html_table(report: Report) -> str:

@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from bot.dialogue.model import Outcome as ModelOutcome
+from bot.store._time import local_day as local_day  # the day to count under
 from bot.store.db import Conn
 
 

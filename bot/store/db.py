@@ -11,6 +11,9 @@ Inside a transaction, calling the ``Database`` from the same task joins that tra
 ``conn.transaction()`` nests with a SAVEPOINT: a repository function that needs several
 statements to be atomic can always open its own transaction, whoever calls it.
 
+Keep transactions short and never await the network inside one: while it is open, every other
+coroutine's store access waits.  Send from the outbox after the commit instead.
+
 Migrations are numbered and append-only (never edit a published one): each runs in its own
 transaction and bumps ``PRAGMA user_version`` in it, so a crash mid-upgrade leaves the file at
 the previous version, never half-way.
