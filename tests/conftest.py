@@ -108,7 +108,9 @@ class Person:
     async def _loop(self) -> None:
         while True:
             try:
-                resp = await self.client.sync(timeout=1000, full_state=self.client.next_batch is None)
+                resp = await self.client.sync(
+                    timeout=1000, full_state=self.client.next_batch is None
+                )
             except Exception:
                 await asyncio.sleep(0.5)
                 continue
@@ -191,7 +193,9 @@ class Person:
         deadline = time.monotonic() + timeout
         while True:
             room = self.client.rooms.get(room_id)
-            joined = room is not None and user_id in room.users and user_id not in room.invited_users
+            joined = (
+                room is not None and user_id in room.users and user_id not in room.invited_users
+            )
             if joined and user_id in self.client.device_store.users:
                 return
             assert time.monotonic() < deadline, f"{user_id} did not join {room_id} in time"
@@ -242,7 +246,10 @@ class Person:
         return [
             str(getattr(e, "body", ""))
             for r, e in self.events
-            if r == room_id and e.sender == sender and not isinstance(e, MegolmEvent)
+            if r == room_id
+            and e.sender == sender
+            and not isinstance(e, MegolmEvent)
+            and e.source.get("type") == "m.room.message"
         ]
 
 
@@ -311,7 +318,9 @@ async def bot_account(
         name="Médiateurs", preset=_preset("private_chat"), invite=[bot_id]
     )
     assert isinstance(resp, RoomCreateResponse), resp
-    return BotHandle(bot_id, tmp_path / "bot-store", str(resp.room_id), mediator, MemoryTokenStore())
+    return BotHandle(
+        bot_id, tmp_path / "bot-store", str(resp.room_id), mediator, MemoryTokenStore()
+    )
 
 
 @pytest.fixture

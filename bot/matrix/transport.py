@@ -220,6 +220,10 @@ class Transport:
         """Log in once (or restore the device), load E2EE, cross-sign, join the mediators."""
         self.store_path.mkdir(parents=True, exist_ok=True)
         os.chmod(self.store_path, 0o700)
+        nio_log = logging.getLogger("nio")
+        if nio_log.level == logging.NOTSET:
+            # nio logs user, device and room ids at INFO/WARNING; ours never do.
+            nio_log.setLevel(logging.ERROR)
         config = AsyncClientConfig(
             store_sync_tokens=False,
             encryption_enabled=True,
@@ -542,7 +546,9 @@ class Transport:
                 src = getattr(ev, "source", {}) or {}
                 if src.get("type") == "m.room.member" and src.get("state_key") == self.user_id:
                     inviter = src.get("sender", "")
-                    is_direct = bool(src.get("content", {}).get("is_direct"))
+                    # nio pops "content" out of invite events' source into an attribute
+                    content = getattr(ev, "content", None) or src.get("content") or {}
+                    is_direct = bool(content.get("is_direct"))
             decision = decide_invite(
                 self.policy, self.mediators_room_id, room_id, inviter, is_direct
             )

@@ -72,7 +72,9 @@ async def test_lost_store_replaces_identity_and_stale_device(
     await first.start()
     old_device = first.device_id
     person = await make_person("bob")
-    old_master = _only_key((await _query(person, bot_account.user_id))["master_keys"][bot_account.user_id])
+    old_master = _only_key(
+        (await _query(person, bot_account.user_id))["master_keys"][bot_account.user_id]
+    )
     await first.stop()
 
     # The whole store is lost: new device, new keys (password UIA), old device removed.
