@@ -8,6 +8,7 @@ tested against a real homeserver.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import itertools
 import os
@@ -213,6 +214,15 @@ class Person:
         assert isinstance(resp, RoomSendResponse), resp
         return str(resp.event_id)
 
+    async def send_content(self, room_id: str, content: dict[str, Any]) -> str:
+        async with self.lock:
+            await self._upkeep()
+            resp = await self.client.room_send(
+                room_id, "m.room.message", content, ignore_unverified_devices=True
+            )
+        assert isinstance(resp, RoomSendResponse), resp
+        return str(resp.event_id)
+
     async def wait_message(
         self,
         room_id: str,
@@ -237,10 +247,8 @@ class Person:
                 seen = [(r, type(e).__name__, getattr(e, "body", None)) for r, e in self.events]
                 raise AssertionError(f"no matching message from {sender}; saw {seen}")
             self.new_event.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.new_event.wait(), timeout=min(remaining, 0.5))
-            except TimeoutError:
-                pass
 
     def bodies(self, room_id: str, sender: str) -> list[str]:
         return [
@@ -287,10 +295,8 @@ async def make_person(
     for p in persons:
         if p.task:
             p.task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await p.task
-            except asyncio.CancelledError:
-                pass
         await p.client.close()
 
 
@@ -366,10 +372,8 @@ async def make_transport(
     for task in tasks:
         if not task.done():
             task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, timeout=10)
-        except (asyncio.CancelledError, TimeoutError):
-            pass
 
 
 async def wait_until(predicate: Callable[[], bool], timeout: float = 20, what: str = "") -> None:

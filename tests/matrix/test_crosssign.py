@@ -61,7 +61,7 @@ async def test_device_signed_by_self_signing_key_signed_by_master(
     assert _only_key(keys2["master_keys"][bot]) == master_pub
     assert _only_key(keys2["self_signing_keys"][bot]) == ssk_pub
     _verify(keys2["device_keys"][bot][device_id], bot, ssk_pub)
-    status, devices = await matrix_request(again.client, "GET", "/_matrix/client/v3/devices")
+    _status, devices = await matrix_request(again.client, "GET", "/_matrix/client/v3/devices")
     assert [d["device_id"] for d in devices["devices"]] == [device_id]
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import pytest
-
-from bot.matrix.transport import Incoming, RoomPolicy, decide_invite
 from conftest import wait_until
+from nio import UploadResponse
+from nio.crypto.attachments import decrypt_attachment
+
+from bot.matrix.crosssign import matrix_request
+from bot.matrix.transport import Incoming, RoomPolicy, decide_invite
 
 
 def echo_handler(transport: Any, seen: list[Incoming]) -> Any:
@@ -195,3 +200,147 @@ async def test_info_logs_carry_no_ids_or_text(
     for line in infos:
         for needle in ("@", "!", "$", "secret très personnel", transport.device_id):
             assert needle not in line, line
+
+
+async def test_undecryptable_is_delivered_after_grace(
+    bot_account: Any, make_transport: Any, make_person: Any
+) -> None:
+    transport = make_transport(bot_account, undecryptable_grace_s=1.0)
+    await transport.start()
+    seen: list[Incoming] = []
+
+    async def on_event(incoming: Incoming) -> None:
+        seen.append(incoming)
+        if incoming.kind == "undecryptable":
+            await transport.send(
+                incoming.room_id,
+                {"msgtype": "m.notice", "body": "please send again", "m.mentions": {}},
+                txn_id="undecryptable-" + incoming.event_id,
+            )
+
+    make_transport.spawn(transport, on_event)
+    person = await make_person("hugo")
+    room = await person.create_dm(bot_account.user_id)
+    await person.wait_joined(room, bot_account.user_id)
+    # A megolm event whose session the bot never received.
+    bogus = {
+        "algorithm": "m.megolm.v1.aes-sha2",
+        "sender_key": person.client.olm.account.identity_keys["curve25519"],
+        "device_id": person.client.device_id,
+        "session_id": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+        "ciphertext": "AwgAEiBhYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NQ",
+    }
+    status, payload = await matrix_request(
+        person.client,
+        "PUT",
+        f"/_matrix/client/v3/rooms/{quote(room, safe='')}/send/m.room.encrypted/bogus1",
+        bogus,
+    )
+    assert status == 200, payload
+    reply = await person.wait_message(room, bot_account.user_id)
+    assert reply.body == "please send again"
+    assert [(i.kind, i.event_id, i.sender) for i in seen] == [
+        ("undecryptable", payload["event_id"], person.user_id)
+    ]
+
+
+async def test_media_relayed_both_ways(
+    bot_account: Any, make_transport: Any, make_person: Any
+) -> None:
+    """Encrypted DM file -> plain mediators' room, and back, bytes intact."""
+    transport = make_transport(bot_account)
+    await transport.start()
+    dm: list[str] = []
+
+    async def on_event(incoming: Incoming) -> None:
+        if incoming.kind != "media" or incoming.media is None:
+            return
+        target = transport.mediators_room_id if incoming.room_id in dm else dm[0]
+        content = await transport.relay_media(incoming.media, target)
+        await transport.send(target, content, txn_id="relay-" + incoming.event_id)
+
+    make_transport.spawn(transport, on_event)
+    person = await make_person("ines")
+    mediator = bot_account.mediator
+    room = await person.create_dm(bot_account.user_id)
+    dm.append(room)
+    await person.wait_joined(room, bot_account.user_id)
+
+    data = b"%PDF-1.4 attestation CAF " + bytes(range(256)) * 20
+    resp, keys = await person.client.upload(
+        io.BytesIO(data),
+        content_type="application/pdf",
+        filename="attestation.pdf",
+        encrypt=True,
+        filesize=len(data),
+    )
+    assert isinstance(resp, UploadResponse) and keys is not None
+    await person.send_content(
+        room,
+        {
+            "msgtype": "m.file",
+            "body": "attestation.pdf",
+            "info": {"mimetype": "application/pdf", "size": len(data)},
+            "file": {**keys, "url": resp.content_uri},
+        },
+    )
+    relayed = await mediator.wait_message(
+        bot_account.mediators_room, bot_account.user_id, timeout=30
+    )
+    content = relayed.source["content"]
+    assert content["msgtype"] == "m.file" and content["body"] == "attestation.pdf"
+    assert "url" in content and "file" not in content  # the mediators' room is not encrypted
+    got = await mediator.client.download(mxc=content["url"])
+    assert got.body == data
+
+    # And back: a plain image from the mediators' room reaches the DM encrypted.
+    image = b"\x89PNG\r\n\x1a\n" + b"pixels" * 100
+    up, _ = await mediator.client.upload(
+        io.BytesIO(image), content_type="image/png", filename="capture.png", filesize=len(image)
+    )
+    assert isinstance(up, UploadResponse)
+    await mediator.send_content(
+        bot_account.mediators_room,
+        {
+            "msgtype": "m.image",
+            "body": "capture.png",
+            "url": up.content_uri,
+            "info": {"mimetype": "image/png", "size": len(image)},
+        },
+    )
+    back = await person.wait_message(room, bot_account.user_id, timeout=30)
+    file = back.source["content"]["file"]
+    blob = await person.client.download(mxc=file["url"])
+    assert blob.body != image  # stored encrypted
+    plain = decrypt_attachment(blob.body, file["key"]["k"], file["hashes"]["sha256"], file["iv"])
+    assert plain == image
+
+
+async def test_homeserver_outage_one_warning_then_resume(
+    synapse: Any,
+    bot_account: Any,
+    make_transport: Any,
+    make_person: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    transport = make_transport(bot_account)
+    await transport.start()
+    make_transport.spawn(transport, echo_handler(transport, []))
+    person = await make_person("jules")
+    room = await person.create_dm(bot_account.user_id)
+    await person.wait_joined(room, bot_account.user_id)
+    caplog.set_level(logging.INFO, logger="bot")
+    caplog.clear()
+
+    synapse.stop()
+    await asyncio.sleep(6)
+    synapse.start()
+    await person.send_text(room, "toujours là ?")
+    echo = await person.wait_message(room, bot_account.user_id, timeout=60)
+    assert echo.body == "echo: toujours là ?"
+    ours = [r for r in caplog.records if r.name == "bot.matrix.transport"]
+    warnings = [r for r in ours if r.levelno == logging.WARNING]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "unreachable" in warnings[0].getMessage()
+    assert any("reachable again" in r.getMessage() for r in ours if r.levelno == logging.INFO)
+    assert not [r for r in ours if r.levelno >= logging.ERROR]
