@@ -108,15 +108,20 @@ _HUMAN_PHRASES = (
     "التحدث مع شخص", "مع موظف",
 )  # fmt: skip
 _YES = frozenset(
-    "oui ouais ouai ok okay oki d accord daccord dac yes yep yeah y o volontiers bien sur"
-    " carrement exact exactement c est bon ca marche parfait super top nickel merci oui merci"
-    " نعم ايوه اه".split(" ")
-) | {"d accord", "bien sur", "c est bon", "ca marche", "oui merci", "ca m a aide", "c est ca"}
+    {
+        "oui", "ouais", "ouai", "ok", "okay", "oki", "d accord", "daccord", "dac", "yes", "yep",
+        "yeah", "y", "o", "volontiers", "bien sur", "carrement", "exact", "exactement",
+        "c est bon", "ca marche", "parfait", "super", "top", "nickel", "merci", "oui merci",
+        "ca m a aide", "c est ca", "نعم", "ايوه", "اه",
+    }
+)  # fmt: skip
 _NO = frozenset(
-    "non nan nn no nope pas vraiment pas du tout toujours pas ca m a pas aide ca ne m a pas aide"
-    " pas trop bof non merci لا".split(" ")
-) | {"pas vraiment", "pas du tout", "toujours pas", "ca m a pas aide", "ca ne m a pas aide",
-     "pas trop", "non merci", "not really"}
+    {
+        "non", "nan", "nn", "no", "nope", "pas vraiment", "pas du tout", "toujours pas",
+        "ca m a pas aide", "ca ne m a pas aide", "pas trop", "bof", "non merci", "not really",
+        "لا",
+    }
+)  # fmt: skip
 
 
 def command_of(text: str) -> Command | None:

@@ -16,7 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import yaml
-from yaml.nodes import MappingNode, Node as YNode, ScalarNode, SequenceNode
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import Node as YNode
 
 from bot.dialogue.matching import keyword_stems, normalise
 from bot.dialogue.model import (
@@ -116,9 +117,11 @@ class _Checker:
             self.error(node, f"{what} must be a set of 'key: value' lines", _shape_hint(node))
             return None
         out: dict[str, tuple[ScalarNode, YNode]] = {}
+        written = {str(k.value) for k, _ in node.value if isinstance(k, ScalarNode)}
         for key_node, value in node.value:
             if not isinstance(key_node, ScalarNode):
-                self.error(key_node, f"a key in {what} must be a plain word")
+                self.error(key_node, f"a key in {what} must be a plain word",
+                           "write 'key: value' with a simple word before the colon")
                 continue
             key = str(key_node.value)
             if key in out:
@@ -132,6 +135,10 @@ class _Checker:
                 close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
                 hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}"
                 self.error(key_node, f"unknown key '{key}' in {what}", hint)
+                if close and close[0] not in written and close[0] not in out:
+                    # read it as the key it resembles, so one typo gives one problem
+                    # (not also "dead end", "no label", "cannot be reached"...)
+                    out[close[0]] = (key_node, value)
                 continue
             out[key] = (key_node, value)
         return out
@@ -171,7 +178,8 @@ class _Checker:
             if value is None:
                 continue
             if not normalise(value):
-                self.error(item, f"the keyword '{value}' has no letters or digits")
+                self.error(item, f"the keyword '{value}' has no letters or digits",
+                           "punctuation and emoji are ignored when matching: write a word")
                 continue
             out.append(value)
         return tuple(out)
@@ -187,10 +195,16 @@ def _shape_hint(node: YNode) -> str:
 
 def _yaml_error(file: str, exc: yaml.YAMLError) -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    context = str(getattr(exc, "context", None) or "")
+    if "quoted scalar" in context and getattr(exc, "context_mark", None) is not None:
+        mark = exc.context_mark  # type: ignore[attr-defined]  # where the quote opens
     where = Where(file, mark.line + 1, mark.column + 1) if mark else Where(file, 1, 1)
     problem = getattr(exc, "problem", None) or str(exc)
     hint = "check the indentation and the quotes around this place"
-    if "\t" in problem or "tab" in problem:
+    if "quoted scalar" in context:
+        problem = "a quote opened here is never closed"
+        hint = "close the quote at the end of the text, or remove it"
+    elif "\t" in problem or "\\t" in problem or "tab" in problem:
         hint = "YAML does not accept tab characters for indentation: use spaces"
     elif "mapping values are not allowed" in problem:
         hint = "a text containing ': ' must be put between quotes"
@@ -208,7 +222,8 @@ def _read(path: Path, root: Path) -> tuple[str, YNode | None, Problem | None]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return file, None, Problem(Where(file, 1, 1), f"cannot read the file ({exc.strerror})")
+        return file, None, Problem(Where(file, 1, 1), f"cannot read the file ({exc.strerror})",
+                                   "check that the file exists and that you may read it")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -227,7 +242,8 @@ def _read(path: Path, root: Path) -> tuple[str, YNode | None, Problem | None]:
     except yaml.YAMLError as exc:
         return file, None, _yaml_error(file, exc)
     except (ValueError, RecursionError) as exc:  # pathological input: never a traceback
-        return file, None, Problem(Where(file, 1, 1), f"this is not valid YAML: {exc}")
+        return file, None, Problem(Where(file, 1, 1), f"this is not valid YAML: {exc}",
+                                   "start from a copy of an existing topic file")
     documents = [d for d in documents if d is not None]
     if not documents:
         return file, None, Problem(Where(file, 1, 1), "the file is empty", _EMPTY_HINT)
@@ -250,7 +266,7 @@ _EMPTY_HINT = "start from a copy of an existing topic file (see docs/dialogues.m
 
 def _display(path: Path, root: Path) -> str:
     try:
-        return str(path.relative_to(root.parent if root.is_dir() else root.parent))
+        return str(path.relative_to(root.parent))
     except ValueError:
         return str(path)
 
@@ -297,7 +313,8 @@ def _parse_file(file: str, doc: YNode, snippets: dict[str, tuple[str, Where]]) -
         if node.id in seen:
             c.error(
                 node.where or c.at(item),
-                f"node id '{node.id}' is used twice in this topic (first at line {seen[node.id].line})",
+                f"node id '{node.id}' is used twice in this topic"
+                f" (first at line {seen[node.id].line})",
                 "give each node its own id",
             )
             continue
@@ -306,8 +323,18 @@ def _parse_file(file: str, doc: YNode, snippets: dict[str, tuple[str, Where]]) -
     if topic.entry not in seen and topic.where is not None:
         close = difflib.get_close_matches(topic.entry, list(seen), n=1)
         hint = f"did you mean '{close[0]}'?" if close else "name one of the node ids below"
-        c.error(top["topic"][1], f"the entry node '{topic.entry}' does not exist", hint)
+        c.error(_value_of(top["topic"][1], "entry"),
+                f"the entry node '{topic.entry}' does not exist", hint)
     return draft, c.problems
+
+
+def _value_of(mapping: YNode, key: str) -> YNode:
+    """The value node of ``key`` in a mapping (the mapping itself when absent)."""
+    if isinstance(mapping, MappingNode):
+        for k, v in mapping.value:
+            if isinstance(k, ScalarNode) and k.value == key and isinstance(v, YNode):
+                return v
+    return mapping
 
 
 def _parse_snippets(c: _Checker, node: YNode, snippets: dict[str, tuple[str, Where]]) -> None:
@@ -391,7 +418,8 @@ def _parse_topic(c: _Checker, node: YNode) -> Topic | None:
     if "menu" in fields:
         raw = (c.text(fields["menu"][1], "'menu'") or "").lower()
         if raw not in ("true", "false", "yes", "no"):
-            c.error(fields["menu"][1], f"menu must be true or false, not '{raw}'")
+            c.error(fields["menu"][1], f"menu must be true or false, not '{raw}'",
+                    "write menu: false to hide the topic from the main menu, or remove the line")
         in_menu = raw in ("true", "yes")
     keywords, by_locale = _keywords(c, fields, "the topic")
     if topic_id is None or title is None or entry is None:
@@ -454,7 +482,7 @@ def _parse_node(c: _Checker, item: YNode, topic_id: str, draft: _Draft) -> Node 
                 "a node either offers choices or ends: remove one of them",
             )
             ending = Ending.NONE
-    if not options and ending is Ending.NONE and "end" not in fields:
+    if not options and ending is Ending.NONE and "end" not in fields and "options" not in fields:
         c.error(
             where,
             f"node '{node_id}' is a dead end: no options and no 'end'",
@@ -665,7 +693,8 @@ def _with_snippets(
             continue
         if name not in snippets:
             close = difflib.get_close_matches(name, list(snippets), n=1)
-            hint = f"did you mean '{close[0]}'?" if close else "define it under 'snippets:' in _snippets.yaml"
+            hint = (f"did you mean '{close[0]}'?" if close
+                    else "define it under 'snippets:' in _snippets.yaml")
             problems.append(Problem(where, f"unknown snippet '{name}'", hint))
             continue
         extra.append(snippets[name][0])
@@ -700,7 +729,7 @@ def _check_graph(tree: Tree) -> Iterator[Problem]:
                         else "give the id of a node of this file, or of a topic")
                 yield Problem(where, f"option '{option.label}' leads to '{option.target}', "
                                      "which does not exist", hint)
-        if node.key not in reachable:
+        if node.key not in reachable and tree.entry(node.topic) is not None:
             yield Problem(
                 node.where or Where("?", 1, 1),
                 f"node '{node.id}' cannot be reached from any topic entry",

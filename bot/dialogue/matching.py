@@ -119,27 +119,16 @@ SMS: dict[str, str] = {
     "envi": "envie",
     "jsui": "je suis",
     "chuis": "je suis",
-    "jai": "j ai",
     "plu": "plus",
     "pu": "plus",
     "mé": "mais",
     "sa": "ca",
-    "ke": "que",
     "allocs": "allocations",
 }
 
 # Words carrying no meaning for routing (French and English).
 STOPWORDS: frozenset[str] = frozenset(
-    """
-    a au aux avec ce ces c cette d de des du elle en et eux il ils j je l la le les leur lui m ma
-    mais me meme mes moi mon n ne nos notre nous on ou par pour qu que qui s sa se ses son sur
-    t ta te tes toi ton tu un une vos votre vous y est suis ai as avez ont sont etre avoir fait
-    faire peux peut veux veut voudrais voudrait aimerais comment quoi quel quelle quels quelles
-    est ce cela ca ici la bonjour bonsoir salut merci svp plait sil vous s il oui non ok
-    alors donc car si tres trop plus moins bien encore deja aussi tout tous toute toutes rien
-    the an and or of to in on at for is are am i my me you your it this that with be do does
-    have has can cant please hello hi thanks how what where why when
-    """.split()
+    ["a", "au", "aux", "avec", "ce", "ces", "c", "cette", "d", "de", "des", "du", "elle", "en", "et", "eux", "il", "ils", "j", "je", "l", "la", "le", "les", "leur", "lui", "m", "ma", "mais", "me", "meme", "mes", "moi", "mon", "n", "ne", "nos", "notre", "nous", "on", "ou", "par", "pour", "qu", "que", "qui", "s", "sa", "se", "ses", "son", "sur", "t", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "est", "suis", "ai", "as", "avez", "ont", "sont", "etre", "avoir", "fait", "faire", "peux", "peut", "veux", "veut", "voudrais", "voudrait", "aimerais", "comment", "quoi", "quel", "quelle", "quels", "quelles", "est", "ce", "cela", "ca", "ici", "la", "bonjour", "bonsoir", "salut", "merci", "svp", "plait", "sil", "vous", "s", "il", "oui", "non", "ok", "alors", "donc", "car", "si", "tres", "trop", "plus", "moins", "bien", "encore", "deja", "aussi", "tout", "tous", "toute", "toutes", "rien", "the", "an", "and", "or", "of", "to", "in", "on", "at", "for", "is", "are", "am", "i", "my", "me", "you", "your", "it", "this", "that", "with", "be", "do", "does", "have", "has", "can", "cant", "please", "hello", "hi", "thanks", "how", "what", "where", "why", "when"]
 )
 
 _NUMBER_WORDS: dict[str, int] = {

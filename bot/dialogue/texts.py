@@ -8,7 +8,7 @@ one idea each: many people reading them read French with difficulty.
 from __future__ import annotations
 
 
-def N_(text: str) -> str:  # noqa: N802 - the gettext marker name is a convention
+def N_(text: str) -> str:
     """Mark a string for extraction; translation happens when rendering, per person."""
     return text
 
@@ -31,7 +31,8 @@ HELP = N_(
 NOT_UNDERSTOOD = N_("Pardon, je n'ai pas compris.")
 NOT_UNDERSTOOD_RETRY = N_("Vous pouvez écrire le numéro d'un choix, ou le dire autrement.")
 NOT_UNDERSTOOD_OFF_TOPIC = N_(
-    "Je ne peux pas répondre à cela. Je donne seulement des informations sur les démarches en ligne."
+    "Je ne peux pas répondre à cela. "
+    "Je donne seulement des informations sur les démarches en ligne."
 )
 EMPTY_MESSAGE = N_("Je n'ai pas reçu de texte. Vous pouvez écrire quelques mots.")
 NOT_UNDERSTOOD_TWICE = N_("Je n'arrive pas à vous comprendre. Ce n'est pas de votre faute.")
@@ -105,7 +106,9 @@ LANGUAGE_PARTIAL = N_(
     "Certaines réponses ne sont pas encore traduites. Elles seront en français."
 )
 
-RATE_QUESTION = N_("Est-ce que cet échange vous a aidé ? Donnez une note de 1 (pas du tout) à 5 (beaucoup).")
+RATE_QUESTION = N_(
+    "Est-ce que cet échange vous a aidé ? Donnez une note de 1 (pas du tout) à 5 (beaucoup)."
+)
 RATE_THANKS = N_("Merci pour votre note.")
 
 UNDECRYPTABLE = N_(

@@ -1,0 +1,174 @@
+"""Composition root: config -> store, dialogues, catalogs, transport, router; then run.
+
+Start-up refuses to run on anything an admin must fix first (config, dialogues, catalogs) with
+one sentence; once running, nothing a person or a homeserver does stops the process. SIGTERM
+finishes in-flight work, flushes the outbox and exits 0 within a few seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from bot.config import Config
+from bot.dialogue.engine import Engine
+from bot.dialogue.loader import load
+from bot.handover import Desk
+from bot.i18n import CatalogError, Catalogs
+from bot.matrix.transport import RoomPolicy, Transport
+from bot.present import Identity
+from bot.router import Metrics, Router
+from bot.store import events
+from bot.store.db import Database, open_db
+from bot.store.privacy import purge
+
+log = logging.getLogger("bot")
+
+
+class StartupError(Exception):
+    """Something an admin must fix before Relais can start (one sentence)."""
+
+
+@dataclass
+class App:
+    config: Config
+    db: Database
+    transport: Transport
+    router: Router
+    desk: Desk
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    @classmethod
+    async def create(cls, config: Config) -> App:
+        loaded = load(config.dialogues)
+        if not loaded.ok:
+            first = loaded.errors[0]
+            raise StartupError(
+                f"The dialogues have {len(loaded.errors)} error(s), the first at {first.where}: "
+                f"{first.message}. Run 'python -m bot check {config.dialogues}'."
+            )
+        try:
+            catalogs = Catalogs.load(config.locales)
+        except CatalogError as exc:
+            raise StartupError(str(exc)) from None
+        config.database.parent.mkdir(parents=True, exist_ok=True)
+        db = await open_db(config.database)
+        transport = Transport(
+            config.matrix.homeserver,
+            config.matrix.user_id,
+            config.matrix.password,
+            config.matrix.access_token,
+            config.matrix.device_name,
+            config.matrix.store_path,
+            RoomPolicy(config.mediators.room, config.matrix.allowed_servers),
+            events.SyncTokenStore(db),
+        )
+        try:
+            await transport.start()
+        except Exception as exc:
+            await db.close()
+            raise StartupError(_explain_start(config, exc)) from None
+        room_id = transport.mediators_room_id or config.mediators.room
+        engine = Engine(loaded.tree)
+        titles = {t.id: t.title for t in loaded.tree.topics}
+
+        async def summary() -> str:
+            from bot import stats
+
+            today = date.today()
+            report = await stats.report(db, today - timedelta(days=6), today, "topic",
+                                        k=config.privacy.k_anonymity, titles=titles)
+            return stats.last_days_summary(report)
+
+        desk = Desk(db, config.mediators, room_id, catalogs, transport.members,
+                    stats_summary=summary)
+        identity = Identity(config.privacy.organisation, config.privacy.contact,
+                            config.privacy.state_days)
+        router = Router(db, engine, catalogs, desk, transport, identity=identity,
+                        timezone=config.mediators.hours.timezone, metrics=_metrics(config))
+        return cls(config, db, transport, router, desk)
+
+    async def run(self) -> None:
+        """Until stop(): sync, send, tick timers, purge old data."""
+        self.tasks = [
+            asyncio.create_task(self.router.send_forever(), name="sender"),
+            asyncio.create_task(self._timers(), name="timers"),
+        ]
+        try:
+            await self.transport.run(self.router.on_event, self.router.on_member_left)
+        finally:
+            await self._shutdown()
+
+    async def _timers(self) -> None:
+        last_purge = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(30)
+            try:
+                await self.desk.tick()
+                self.router.kick()
+                if loop.time() - last_purge > 3600:
+                    last_purge = loop.time()
+                    purged = await purge(self.db, None, state_days=self.config.privacy.state_days,
+                                         ticket_days=self.config.privacy.ticket_days)
+                    log.info("purge: %d old rows removed", purged.total)
+            except Exception:
+                log.exception("timer failed")
+
+    async def stop(self) -> None:
+        """Send what is queued while the client is still open, then stop syncing."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.router.flush(timeout=2.5), timeout=3.0)
+        await self.transport.stop()
+
+    async def _shutdown(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.db.close()
+
+
+def _explain_start(config: Config, exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    low = text.lower()
+    if "forbidden" in low or "password" in low or "m_forbidden" in low:
+        return ("The homeserver refused the login: check 'matrix.user_id' and "
+                "'matrix.password'.")
+    if "token" in low:
+        return "The homeserver refused 'matrix.access_token': it is wrong or expired."
+    if any(w in low for w in ("connect", "resolve", "unreachable", "timeout", "refused")):
+        return (f"The homeserver at 'matrix.homeserver' ({config.matrix.homeserver}) cannot be "
+                "reached.")
+    if "room" in low or "alias" in low:
+        return f"The mediators' room in 'mediators.room' cannot be joined ({text})."
+    return f"Relais could not connect to Matrix: {text}"
+
+
+def _metrics(config: Config) -> Metrics:
+    if not config.metrics_listen:
+        return Metrics()
+    from bot.metrics import start_metrics
+
+    return start_metrics(config.metrics_listen)
+
+
+async def serve(config: Config) -> int:
+    app = await App.create(config)
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []
+
+    def on_signal() -> None:
+        if not stopping:
+            log.info("stopping (signal received)")
+            stopping.append(asyncio.create_task(app.stop()))
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, on_signal)
+    log.info("Relais is running")
+    await app.run()
+    return 0

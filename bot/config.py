@@ -1,0 +1,258 @@
+"""config.yaml -> frozen dataclasses, checked before anything starts.
+
+A bad config stops Relais with ONE sentence naming the key (``ConfigError``), never a traceback:
+the person deploying is often a social centre's volunteer, not a developer. Secrets may come from
+the environment (``RELAIS_MATRIX_PASSWORD``…) or from a file (``password_file:``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+PLACEHOLDER = re.compile(r"CHANGE[_ ]?ME|<[^>]+>|example\.(?:org|com)|xxx", re.IGNORECASE)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class ConfigError(Exception):
+    """One clear sentence about what is wrong in the configuration."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixConfig:
+    homeserver: str
+    user_id: str
+    password: str | None
+    access_token: str | None
+    device_name: str = "Relais"
+    store_path: Path = Path("data/matrix")
+    allowed_servers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeHours:
+    timezone: str = "Europe/Paris"
+    weekly: tuple[tuple[int, time, time], ...] = ()  # (weekday 0=Monday, start, end)
+    closed: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MediatorsConfig:
+    room: str
+    power_level: int = 0
+    show_identity: bool = False
+    reminder_minutes: int = 10
+    person_silent_hours: int = 48
+    locale: str = "fr"
+    hours: OfficeHours = field(default_factory=OfficeHours)
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyConfig:
+    organisation: str = "l'équipe Relais"
+    contact: str = "voir le site de votre structure"
+    state_days: int = 30
+    ticket_days: int = 7
+    k_anonymity: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    matrix: MatrixConfig
+    mediators: MediatorsConfig
+    dialogues: Path
+    database: Path
+    locales: Path
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    metrics_listen: str | None = None
+    log_level: str = "INFO"
+
+
+def _get(data: dict[str, Any], dotted: str, kind: type, *, required: bool = True,
+         default: Any = None) -> Any:
+    node: Any = data
+    for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node or node[part] is None:
+            if required:
+                raise ConfigError(f"The setting '{dotted}' is missing in the configuration.")
+            return default
+        node = node[part]
+    if kind is int and isinstance(node, bool):
+        raise ConfigError(f"The setting '{dotted}' must be a whole number, not '{node}'.")
+    if kind is str and isinstance(node, (int, float)) and not isinstance(node, bool):
+        node = str(node)
+    if not isinstance(node, kind):
+        raise ConfigError(
+            f"The setting '{dotted}' must be {_KIND_NAMES.get(kind, kind.__name__)}, "
+            f"not '{node}'."
+        )
+    placeholder = isinstance(node, str) and PLACEHOLDER.search(node)
+    if kind is str and placeholder and not dotted.endswith("contact"):
+        raise ConfigError(
+            f"The setting '{dotted}' still has the example value '{node}': put your own."
+        )
+    return node
+
+
+_KIND_NAMES = {str: "a text", int: "a whole number", bool: "true or false", list: "a list",
+               dict: "a group of settings"}
+
+
+def _secret(data: dict[str, Any], dotted: str, env: str) -> str | None:
+    """A secret from the environment, a file named by '<key>_file', or the config itself."""
+    if os.environ.get(env):
+        return os.environ[env]
+    file_value = _get(data, dotted + "_file", str, required=False)
+    if file_value:
+        try:
+            return Path(file_value).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(
+                f"The file named by '{dotted}_file' cannot be read ({exc.strerror})."
+            ) from None
+    value: str | None = _get(data, dotted, str, required=False)
+    return value
+
+
+def _hours(data: dict[str, Any]) -> OfficeHours:
+    tz = _get(data, "mediators.hours.timezone", str, required=False, default="Europe/Paris")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception:
+        raise ConfigError(
+            f"The setting 'mediators.hours.timezone' is not a known time zone: '{tz}'."
+        ) from None
+    weekly: list[tuple[int, time, time]] = []
+    raw = _get(data, "mediators.hours.weekly", dict, required=False, default={})
+    for day, spans in raw.items():
+        key = str(day)[:3].lower()
+        if key not in DAYS:
+            raise ConfigError(
+                f"In 'mediators.hours.weekly', '{day}' is not a day (use mon, tue, … sun)."
+            )
+        for span in spans if isinstance(spans, list) else [spans]:
+            m = re.fullmatch(r"\s*(\d{1,2})[:h](\d{2})\s*-\s*(\d{1,2})[:h](\d{2})\s*", str(span))
+            if not m:
+                raise ConfigError(
+                    f"In 'mediators.hours.weekly.{day}', '{span}' is not like 09:00-12:30."
+                )
+            h1, m1, h2, m2 = (int(x) for x in m.groups())
+            if not (0 <= h1 < 24 and 0 <= h2 <= 24 and m1 < 60 and m2 < 60):
+                raise ConfigError(f"In 'mediators.hours.weekly.{day}', '{span}' is not a time.")
+            weekly.append((DAYS.index(key), time(h1, m1), time(min(h2, 23), m2 if h2 < 24 else 59)))
+    closed: list[date] = []
+    for value in _get(data, "mediators.hours.closed", list, required=False, default=[]):
+        try:
+            closed.append(value if isinstance(value, date) else date.fromisoformat(str(value)))
+        except ValueError:
+            raise ConfigError(
+                f"In 'mediators.hours.closed', '{value}' is not a date like 2026-12-25."
+            ) from None
+    return OfficeHours(tz, tuple(sorted(weekly)), tuple(closed))
+
+
+def parse(data: Any, base: Path = Path(".")) -> Config:
+    if not isinstance(data, dict):
+        raise ConfigError("The configuration must be a set of 'key: value' lines.")
+    homeserver = _get(data, "matrix.homeserver", str)
+    if not re.match(r"^https?://[^\s/]+", homeserver):
+        raise ConfigError(
+            f"The setting 'matrix.homeserver' must be an address like https://matrix.example, "
+            f"not '{homeserver}'."
+        )
+    user_id = _get(data, "matrix.user_id", str)
+    if not re.fullmatch(r"@[^:\s]+:[^\s]+", user_id):
+        raise ConfigError(
+            f"The setting 'matrix.user_id' must look like @relais:server.org, not '{user_id}'."
+        )
+    password = _secret(data, "matrix.password", "RELAIS_MATRIX_PASSWORD")
+    token = _secret(data, "matrix.access_token", "RELAIS_MATRIX_ACCESS_TOKEN")
+    if not password and not token:
+        raise ConfigError(
+            "The setting 'matrix.password' (or 'matrix.access_token') is missing: the bot "
+            "needs one to log in."
+        )
+    allowed = _get(data, "matrix.allowed_servers", list, required=False, default=[])
+    room = _get(data, "mediators.room", str)
+    if not re.fullmatch(r"[!#][^:\s]+:[^\s]+", room):
+        raise ConfigError(
+            f"The setting 'mediators.room' must be a room id (!abc:server) or alias "
+            f"(#room:server), not '{room}'."
+        )
+
+    def path(dotted: str, default: str) -> Path:
+        value = _get(data, dotted, str, required=False, default=default)
+        p = Path(value)
+        return p if p.is_absolute() else (base / p)
+
+    dialogues = path("dialogues.path", "dialogues")
+    if not dialogues.is_dir():
+        raise ConfigError(f"The setting 'dialogues.path' names a folder that does not exist: "
+                          f"'{dialogues}'.")
+    level = str(_get(data, "logging.level", str, required=False, default="INFO")).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"The setting 'logging.level' must be DEBUG, INFO, WARNING or ERROR, "
+                          f"not '{level}'.")
+    return Config(
+        matrix=MatrixConfig(
+            homeserver=homeserver.rstrip("/"),
+            user_id=user_id,
+            password=password,
+            access_token=token,
+            device_name=_get(data, "matrix.device_name", str, required=False, default="Relais"),
+            store_path=path("matrix.store_path", "data/matrix"),
+            allowed_servers=tuple(str(s) for s in allowed),
+        ),
+        mediators=MediatorsConfig(
+            room=room,
+            power_level=_get(data, "mediators.power_level", int, required=False, default=0),
+            show_identity=_get(data, "mediators.show_identity", bool, required=False,
+                               default=False),
+            reminder_minutes=_get(data, "mediators.reminder_minutes", int, required=False,
+                                  default=10),
+            person_silent_hours=_get(data, "mediators.person_silent_hours", int, required=False,
+                                     default=48),
+            locale=_get(data, "mediators.locale", str, required=False, default="fr"),
+            hours=_hours(data),
+        ),
+        dialogues=dialogues,
+        database=path("storage.database", "data/relais.sqlite3"),
+        locales=path("locales.path", "locales"),
+        privacy=PrivacyConfig(
+            organisation=_get(data, "privacy.organisation", str, required=False,
+                              default="l'équipe Relais"),
+            contact=_get(data, "privacy.contact", str, required=False,
+                         default="voir le site de votre structure"),
+            state_days=_get(data, "privacy.state_days", int, required=False, default=30),
+            ticket_days=_get(data, "privacy.ticket_days", int, required=False, default=7),
+            k_anonymity=_get(data, "privacy.k_anonymity", int, required=False, default=5),
+        ),
+        metrics_listen=_get(data, "metrics.listen", str, required=False, default=None),
+        log_level=level,
+    )
+
+
+def load_config(path: str | Path) -> Config:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"The configuration file '{p}' does not exist: copy "
+                          "config.example.yaml to start.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"The configuration file '{p}' cannot be read ({exc}).") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"The configuration file '{p}' is not valid YAML{where}.") from None
+    return parse(data, p.resolve().parent)

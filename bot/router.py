@@ -1,0 +1,290 @@
+"""Incoming events -> the right handler; effects -> one transaction -> the outbox.
+
+The one place for ordering rules:
+- one lock per room: a conversation's events strictly in order, rooms independent;
+- an event id is handled at most once (recorded in the same transaction as its effects);
+- replies are written to the outbox in that transaction and sent afterwards with stable
+  transaction ids, so a crash at any point gives exactly one reply per message;
+- a failing handler is logged (without ids or text at INFO) and never stops the sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot import language
+from bot.dialogue import texts as T
+from bot.dialogue.engine import Engine
+from bot.dialogue.model import (
+    Effect,
+    End,
+    Forget,
+    HandOver,
+    Outcome,
+    Phase,
+    Relay,
+    Say,
+    State,
+    Step,
+)
+from bot.handover import Desk, RoomEvent
+from bot.i18n import Catalogs
+from bot.matrix.render import in_thread, notice, plain_notice
+from bot.matrix.transport import Incoming
+from bot.present import Identity, render
+from bot.store import conversations, counters, events, outbox
+from bot.store._time import local_day
+from bot.store.db import Conn, Database
+from bot.store.privacy import forget_person
+
+log = logging.getLogger(__name__)
+
+
+class Outlet(Protocol):
+    """What the router needs from the transport (kept small so tests can read it)."""
+
+    user_id: str
+
+    async def send(self, room_id: str, content: dict[str, Any], txn_id: str) -> str: ...
+
+    async def typing(self, room_id: str, on: bool) -> None: ...
+
+    async def read_receipt(self, room_id: str, event_id: str) -> None: ...
+
+    async def relay_media(self, media: Any, to_room: str) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    """Optional hooks for Prometheus (no identifier ever goes through them)."""
+
+    handled: Callable[[str], None] = lambda kind: None
+    latency: Callable[[float], None] = lambda seconds: None
+
+
+class Router:
+    def __init__(
+        self,
+        db: Database,
+        engine: Engine,
+        catalogs: Catalogs,
+        desk: Desk,
+        outlet: Outlet,
+        *,
+        identity: Identity | None = None,
+        timezone: str = "Europe/Paris",
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.db = db
+        self.engine = engine
+        self.catalogs = catalogs
+        self.desk = desk
+        self.outlet = outlet
+        self.identity = identity or Identity()
+        self.timezone = timezone
+        self.metrics = metrics or Metrics()
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._wake = asyncio.Event()
+        self._sending: dict[str, asyncio.Task[None]] = {}
+
+    # ------------------------------------------------------------------ entry points
+
+    async def on_event(self, ev: Incoming) -> None:
+        started = time.monotonic()
+        try:
+            async with self._locks[ev.room_id]:
+                if await events.is_handled(self.db, ev.event_id):
+                    return
+                if ev.sender == self.outlet.user_id:
+                    await events.mark_handled(self.db, ev.event_id)
+                    return
+                if ev.room_id == self.desk.room_id:
+                    await self._mediators(ev)
+                else:
+                    await self._person(ev)
+            self.metrics.handled(ev.kind)
+        except Exception:
+            log.exception("could not handle an event of kind %s", ev.kind)
+            self.metrics.handled("error")
+        finally:
+            self.metrics.latency(time.monotonic() - started)
+            self.kick()
+
+    async def on_member_left(self, room_id: str) -> None:
+        """The person left their DM: end any handover; the state is purged later."""
+        try:
+            async with self._locks[room_id], self.db.transaction() as tx:
+                await self.desk.end_by_person(tx, room_id, left=True)
+                state = await conversations.load_state(tx, room_id)
+                if state is not None:
+                    await conversations.save_state(tx, room_id, state.but(phase=Phase.MENU))
+        except Exception:
+            log.exception("could not handle a person leaving")
+        self.kick()
+
+    # ------------------------------------------------------------------ people
+
+    async def _person(self, ev: Incoming) -> None:
+        await self.outlet.read_receipt(ev.room_id, ev.event_id)
+        state = await conversations.load_state(self.db, ev.room_id) or State()
+        if ev.kind == "undecryptable":
+            await self._reply_only(ev, state, (Say(T.UNDECRYPTABLE),))
+            return
+        if ev.kind == "reaction":
+            async with self.db.transaction() as tx:
+                await events.mark_handled(tx, ev.event_id)
+            return
+        if ev.kind == "media":
+            await self._person_media(ev, state)
+            return
+        await self.outlet.typing(ev.room_id, True)
+        try:
+            step, state = self._step(state, ev.body)
+            async with self.db.transaction() as tx:
+                await self._apply(tx, ev, step)
+                await events.mark_handled(tx, ev.event_id)
+        finally:
+            await self.outlet.typing(ev.room_id, False)
+
+    def _step(self, state: State, text: str) -> tuple[Step, State]:
+        prefix: tuple[Any, ...] = ()
+        if not state.started:
+            detected = language.detect(text)
+            if detected in ("en", "ar") and detected != state.locale:
+                state = state.but(locale=detected)
+                prefix = (Say(T.LANGUAGE_DETECTED),)
+        else:
+            asked = language.requested_locale(text)
+            if (asked not in (None, "ask") and asked != state.locale
+                    and state.phase is not Phase.LANGUAGE):
+                step = self.engine.set_locale(state, str(asked))
+                return step, state
+        step = self.engine.step(state, text)
+        if prefix:
+            step = Step(step.state, (*step.effects[:1], *prefix, *step.effects[1:]))
+        return step, state
+
+    async def _apply(self, tx: Conn, ev: Incoming, step: Step) -> None:
+        state = step.state
+        room = ev.room_id
+        day = local_day(None, self.timezone)
+        visible: list[Effect] = []
+        for effect in step.effects:
+            if isinstance(effect, Outcome):
+                await counters.record_effect(tx, day, effect, locale=state.locale)
+            elif isinstance(effect, HandOver):
+                await self.desk.open(tx, room, effect, state)
+            elif isinstance(effect, Relay):
+                relayed = await self.desk.relay_from_person(tx, room, ev.event_id, effect.text)
+                if not relayed:  # the ticket was closed meanwhile: back to the bot
+                    state = state.but(phase=Phase.MENU)
+                    visible.extend(self.engine.start(state).effects)
+            elif isinstance(effect, End):
+                await self.desk.end_by_person(tx, room)
+            elif isinstance(effect, Forget):
+                await forget_person(tx, room)
+            else:
+                visible.append(effect)
+        message = render(visible, self.catalogs.translator(state.locale),
+                         identity=self.identity, rtl=state.locale == "ar")
+        if message is not None:
+            await outbox.enqueue(tx, room, notice(message))
+        await conversations.save_state(tx, room, state)
+
+    async def _reply_only(self, ev: Incoming, state: State, effects: tuple[Any, ...]) -> None:
+        message = render(effects, self.catalogs.translator(state.locale),
+                         identity=self.identity, rtl=state.locale == "ar")
+        async with self.db.transaction() as tx:
+            if message is not None:
+                await outbox.enqueue(tx, ev.room_id, notice(message))
+            await events.mark_handled(tx, ev.event_id)
+
+    async def _person_media(self, ev: Incoming, state: State) -> None:
+        if state.phase is not Phase.HANDOVER or ev.media is None:
+            await self._reply_only(ev, state, (Say(T.MEDIA_IN_BOT_MODE),))
+            return
+        # network first (download + re-upload), then one transaction for the relay
+        content = await self.outlet.relay_media(ev.media, self.desk.room_id)
+        async with self.db.transaction() as tx:
+            await self.desk.relay_media_from_person(tx, ev.room_id, ev.event_id, content)
+            await events.mark_handled(tx, ev.event_id)
+
+    # ------------------------------------------------------------------ mediators
+
+    async def _mediators(self, ev: Incoming) -> None:
+        room_event = RoomEvent(ev.sender, ev.event_id, ev.kind, ev.body, ev.thread_root,
+                               ev.reacts_to, ev.key)
+        if ev.kind == "media" and ev.thread_root and ev.media is not None:
+            ticket = await self.desk.ticket_for_thread(ev.thread_root)
+            if ticket is not None and ticket.person_room and ticket.claimed_by == ev.sender:
+                content = await self.outlet.relay_media(ev.media, ticket.person_room)
+                await self.desk.relay_media_to_person(room_event, ticket, content)
+        elif ev.kind in ("text", "reaction"):
+            await self.desk.on_event(room_event)
+        await events.mark_handled(self.db, ev.event_id)
+
+    # ------------------------------------------------------------------ sending
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    async def send_forever(self) -> None:
+        """Drain the outbox: per room in order, rooms in parallel, retries keep the txn id."""
+        while True:
+            self._wake.clear()
+            try:
+                rooms = await outbox.pending_rooms(self.db)
+            except Exception:
+                log.exception("cannot read the outbox")
+                rooms = []
+            for room in rooms:
+                task = self._sending.get(room)
+                if task is None or task.done():
+                    self._sending[room] = asyncio.create_task(self._drain(room))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
+
+    async def _drain(self, room: str) -> None:
+        while True:
+            item = await outbox.next_pending(self.db, room)
+            if item is None or not item.ready:
+                return
+            content = dict(item.content)
+            if item.thread_of_ticket is not None and item.thread_root:
+                content = in_thread(content, item.thread_root)
+            try:
+                event_id = await self.outlet.send(room, content, item.txn_id)
+            except Exception as exc:
+                tries = await outbox.note_attempt(self.db, item.id)
+                log.warning("send failed (%s), try %d", type(exc).__name__, tries)
+                if tries >= 20:
+                    await outbox.drop(self.db, item.id)
+                    continue
+                await asyncio.sleep(min(30.0, 0.5 * tries))
+                continue
+            await outbox.mark_sent(self.db, item.id, event_id)
+            self._wake.set()  # a thread root may have unblocked another room's items
+
+    async def flush(self, timeout: float = 5.0) -> None:
+        """Wait until nothing is left to send (used at shutdown and by tests)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            items = await outbox.pending(self.db, limit=1)
+            if not items:
+                return
+            self.kick()
+            await asyncio.sleep(0.05)
+
+
+def fallback_notice(text: str) -> dict[str, Any]:
+    return plain_notice(text)
+
+
+SendFn = Callable[[str, dict[str, Any], str], Awaitable[str]]
