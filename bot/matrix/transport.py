@@ -376,6 +376,11 @@ class Transport:
             except _TRANSIENT as e:
                 await asyncio.sleep(outage.failed(e))
                 continue
+            except crosssign.MatrixHTTPError as e:
+                if e.status < 500 and e.status != 429:
+                    raise
+                await asyncio.sleep(outage.failed(f"HTTP {e.status}"))
+                continue
             status = getattr(result, "transport_response", None)
             code = getattr(status, "status", 200) if status is not None else 200
             if isinstance(result, tuple) and isinstance(result[0], int):
@@ -467,28 +472,36 @@ class Transport:
 
     async def _run(self, on_event: Handler, on_member_left: LeftHandler) -> None:
         token = await self.token_store.load_token()
-        if token is None:
-            # Very first start: whatever happened before is history, not questions to answer.
-            resp = await self._sync_once(None, 0, False, limit=1)
-            await self._after_sync()
-            await self._handle_invites(resp, first=True)
-            await self.token_store.save_token(resp.next_batch)
-            log.info("first start: history skipped")
-        else:
-            resp = await self._sync_once(token, 0, True, limit=100)
-            await self._after_sync()
-            await self._handle(resp, on_event, on_member_left)
-            await self.token_store.save_token(resp.next_batch)
-        self._synced.set()
+        # Very first start: whatever happened before is history, not questions to answer.
+        first_start = token is None
+        since, full_state = token, True  # full state once: nio keeps no room state on disk
+        outage = _Outage(what="homeserver (handling)")
         while not self._stopping:
-            timeout = self.sync_timeout_ms
+            timeout = 0 if full_state else self.sync_timeout_ms
             if self._pending:
                 soonest = min(p.deadline for p in self._pending.values()) - time.monotonic()
                 timeout = max(0, min(timeout, int(soonest * 1000) + 50))
-            resp = await self._sync_once(self.client.next_batch, timeout, False, limit=100)
+            resp = await self._sync_once(
+                since, timeout, full_state, limit=1 if first_start else 100
+            )
             await self._after_sync()
-            await self._handle(resp, on_event, on_member_left)
+            try:
+                if first_start:
+                    await self._handle_invites(resp, first=True)
+                else:
+                    await self._handle(resp, on_event, on_member_left)
+            except _TRANSIENT as e:
+                # Not saved: the same batch comes again from the last saved token.
+                await asyncio.sleep(outage.failed(e))
+                full_state = True
+                continue
+            outage.ok()
+            self._history_rooms.difference_update(resp.rooms.join)
             await self.token_store.save_token(resp.next_batch)
+            if first_start:
+                log.info("first start: history skipped")
+            first_start = False
+            since, full_state = resp.next_batch, False
             self._synced.set()
             self._synced.clear()
 
@@ -497,7 +510,6 @@ class Transport:
         for room_id, info in resp.rooms.join.items():
             events = list(info.timeline.events)
             if room_id in self._history_rooms:
-                self._history_rooms.discard(room_id)
                 events = _after_own_join(events, self.user_id)
             for event in events:
                 await self._handle_event(room_id, event, on_event, on_left)
