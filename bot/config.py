@@ -182,7 +182,8 @@ def parse(data: Any, base: Path = Path(".")) -> Config:
         )
     allowed = _get(data, "matrix.allowed_servers", list, required=False, default=[])
     room = _get(data, "mediators.room", str)
-    if not re.fullmatch(r"[!#][^:\s]+:[^\s]+", room):
+    # Room ids of room version 12 (Synapse >= 1.135 by default) have no ':server' part.
+    if not re.fullmatch(r"![^:\s]+(?::\S+)?|#[^:\s]+:\S+", room):
         raise ConfigError(
             f"The setting 'mediators.room' must be a room id (!abc:server) or alias "
             f"(#room:server), not '{room}'."
