@@ -19,6 +19,7 @@ server's signing key; Synapse generates it itself otherwise).
 from __future__ import annotations
 
 import argparse
+import atexit
 import hashlib
 import hmac
 import json
@@ -355,6 +356,7 @@ def start(
         port = int(old) if old else free_port()
     server = SynapseServer(data_dir=data, port=port, python=python)
     server.start()
+    atexit.register(server.stop)  # never leave an orphan Synapse behind a crashed test run
     _current = server
     return server
 
@@ -415,6 +417,8 @@ def main(argv: list[str] | None = None) -> int:
             print(ensure_installed())
         elif args.cmd in ("start", "run"):
             server = start(args.data, args.port)
+            if args.cmd == "start":
+                atexit.unregister(server.stop)  # keeps running in the background
             print(server.base_url, flush=True)
             if args.cmd == "run":
                 try:

@@ -62,7 +62,9 @@ async def matrix_request(
         payload = {}
     finally:
         resp.release()
-    if not isinstance(payload, dict):
+    if isinstance(payload, list):  # e.g. GET /rooms/{id}/state
+        payload = {"chunk": payload}
+    elif not isinstance(payload, dict):
         payload = {}
     return int(resp.status), payload
 

@@ -53,6 +53,8 @@ CREDENTIALS_FILE = "credentials.json"
 UNDECRYPTABLE_GRACE_S = 15.0
 SYNC_TIMEOUT_MS = 30_000
 SEND_ATTEMPTS = 6
+#: Stands for the unbounded power of room creators in room versions >= 12.
+CREATOR_POWER_LEVEL = 2**53 - 1
 
 _TRANSIENT = (ClientError, TimeoutError, asyncio.TimeoutError, OSError)
 
@@ -708,19 +710,34 @@ class Transport:
             log.debug("read receipt failed (%s)", _describe(e))
 
     async def members(self, room_id: str) -> dict[str, int]:
-        """Joined members and their power levels, asked to the server (always current)."""
+        """Joined members and their power levels, asked to the server (always current).
+
+        From room version 12 on, room creators (the creator and `additional_creators`, which
+        trusted_private_chat fills with the invitees) outrank everyone: they get
+        CREATOR_POWER_LEVEL.
+        """
         room = quote(room_id, safe="")
-        status, joined = await crosssign.matrix_request(
-            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/joined_members"
+        status, state = await crosssign.matrix_request(
+            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/state"
         )
         if status != 200:
-            raise SendError(f"cannot list members: HTTP {status}")
-        status, levels = await crosssign.matrix_request(
-            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/state/m.room.power_levels/"
-        )
-        users = levels.get("users", {}) if status == 200 else {}
-        default = int(levels.get("users_default", 0)) if status == 200 else 0
-        return {u: int(users.get(u, default)) for u in joined.get("joined", {})}
+            raise SendError(f"cannot read the room state: HTTP {status}")
+        joined: list[str] = []
+        levels: dict[str, Any] = {}
+        creators: set[str] = set()
+        for ev in state.get("chunk", []):
+            etype, content = ev.get("type"), ev.get("content") or {}
+            if etype == "m.room.member" and content.get("membership") == "join":
+                joined.append(str(ev.get("state_key")))
+            elif etype == "m.room.power_levels":
+                levels = content
+            elif etype == "m.room.create" and _creators_have_power(content):
+                creators = {str(ev.get("sender"))} | set(content.get("additional_creators", []))
+        users = levels.get("users", {})
+        default = int(levels.get("users_default", 0))
+        return {
+            u: CREATOR_POWER_LEVEL if u in creators else int(users.get(u, default)) for u in joined
+        }
 
     async def display_name(self, user_id: str) -> str | None:
         status, payload = await crosssign.matrix_request(
@@ -780,6 +797,12 @@ class Transport:
         else:
             content["url"] = url
         return content
+
+
+def _creators_have_power(create_content: Mapping[str, Any]) -> bool:
+    """MSC4289 (room version 12 and later): creators have infinite power."""
+    version = str(create_content.get("room_version", "1"))
+    return version.isdigit() and int(version) >= 12
 
 
 class _Stopped(Exception):

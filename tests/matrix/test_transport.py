@@ -14,7 +14,7 @@ from nio import UploadResponse
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.crosssign import matrix_request
-from bot.matrix.transport import Incoming, RoomPolicy, decide_invite
+from bot.matrix.transport import CREATOR_POWER_LEVEL, Incoming, RoomPolicy, decide_invite
 
 
 def echo_handler(transport: Any, seen: list[Incoming]) -> Any:
@@ -344,3 +344,67 @@ async def test_homeserver_outage_one_warning_then_resume(
     assert "unreachable" in warnings[0].getMessage()
     assert any("reachable again" in r.getMessage() for r in ours if r.levelno == logging.INFO)
     assert not [r for r in ours if r.levelno >= logging.ERROR]
+
+
+async def test_send_is_idempotent_per_txn_and_room_queries(
+    bot_account: Any, make_transport: Any, make_person: Any
+) -> None:
+    transport = make_transport(bot_account)
+    await transport.start()
+    make_transport.spawn(transport, echo_handler(transport, []))
+    person = await make_person("karim")
+    room = await person.create_dm(bot_account.user_id)
+    await person.wait_joined(room, bot_account.user_id)
+
+    content = {"msgtype": "m.notice", "body": "une seule fois", "m.mentions": {}}
+    first = await transport.send(room, content, txn_id="same-txn")
+    again = await transport.send(room, content, txn_id="same-txn")
+    assert first == again
+    await person.wait_message(room, bot_account.user_id)
+    await asyncio.sleep(1)
+    assert person.bodies(room, bot_account.user_id) == ["une seule fois"]
+
+    members = await transport.members(room)
+    # room v12, trusted_private_chat: both are creators
+    assert members == {
+        person.user_id: CREATOR_POWER_LEVEL,
+        bot_account.user_id: CREATOR_POWER_LEVEL,
+    }
+    mediators = await transport.members(bot_account.mediators_room)
+    assert mediators == {bot_account.mediator.user_id: CREATOR_POWER_LEVEL, bot_account.user_id: 0}
+    await person.client.set_displayname("Karim B.")
+    assert await transport.display_name(person.user_id) == "Karim B."
+    await transport.typing(room, True)
+    await transport.read_receipt(room, first)
+
+
+async def test_stop_finishes_the_event_being_handled(
+    bot_account: Any, make_transport: Any, make_person: Any
+) -> None:
+    transport = make_transport(bot_account)
+    await transport.start()
+    started = asyncio.Event()
+    finished: list[str] = []
+
+    async def slow(incoming: Incoming) -> None:
+        started.set()
+        await asyncio.sleep(1.5)
+        await transport.send(
+            incoming.room_id,
+            {"msgtype": "m.notice", "body": "fini", "m.mentions": {}},
+            txn_id="slow-" + incoming.event_id,
+        )
+        finished.append(incoming.event_id)
+
+    task = make_transport.spawn(transport, slow)
+    person = await make_person("lea")
+    room = await person.create_dm(bot_account.user_id)
+    await person.wait_joined(room, bot_account.user_id)
+    event_id = await person.send_text(room, "vite")
+    await asyncio.wait_for(started.wait(), timeout=20)
+    token = bot_account.tokens.token
+    await transport.stop()
+    assert finished == [event_id]
+    assert task.done() and task.exception() is None
+    assert bot_account.tokens.token != token  # the batch was handled, so it was saved
+    assert (await person.wait_message(room, bot_account.user_id)).body == "fini"
