@@ -71,6 +71,8 @@ class App:
         try:
             await transport.start()
         except Exception as exc:
+            with contextlib.suppress(Exception):
+                await transport.stop()  # closes the HTTP session (no "Unclosed" noise)
             await db.close()
             raise StartupError(_explain_start(config, exc)) from None
         room_id = transport.mediators_room_id or config.mediators.room
