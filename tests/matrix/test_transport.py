@@ -408,3 +408,23 @@ async def test_stop_finishes_the_event_being_handled(
     assert task.done() and task.exception() is None
     assert bot_account.tokens.token != token  # the batch was handled, so it was saved
     assert (await person.wait_message(room, bot_account.user_id)).body == "fini"
+
+
+async def test_message_sent_before_the_bot_joins_is_answered(
+    bot_account: Any, make_transport: Any, make_person: Any
+) -> None:
+    """Element's new-DM flow: the first message is sent while the bot is only invited."""
+    transport = make_transport(bot_account)
+    await transport.start()
+    seen: list[Incoming] = []
+    make_transport.spawn(transport, echo_handler(transport, seen))
+    person = await make_person("marc")
+    room = await person.create_dm(bot_account.user_id)
+    # the person must know the bot's device to share the room key with it (Element does)
+    async with person.lock:
+        person.client.olm.users_for_key_query.add(bot_account.user_id)
+        await person._upkeep()
+    first = await person.send_text(room, "premier message")
+    echo = await person.wait_message(room, bot_account.user_id, timeout=30)
+    assert echo.body == "echo: premier message"
+    assert [i.event_id for i in seen] == [first]
