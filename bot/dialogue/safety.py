@@ -223,6 +223,13 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:enfant|child) en danger|\bmaltraitance|\binceste|\bpedo|\battouchement",),
         (r"\b(?:de|d)\s?\d{1,2} ans\b", r"\b(?:homme|un mec|adulte|photos|tombe|fenetre|internet)\b"),
         (r"يلمس|اطفاله|وحدهم|طفل صغير وحده|صورا من ابنتي|صور من ابنتي",),
+        # a stranger following a child ("un homme le suit", "a man is following my son")
+        (_CHILD_WORD,
+         r"\b(?:un homme|un mec|un type|un adulte|un inconnu|une inconnue|quelqu un|a man"
+         r"|someone|a stranger|an adult) (?:(?:le|la|les|l) (?:suit|suivait|suivent|a suivi)"
+         r"|(?:suit|suivait|suivent|(?:is |was |keeps )?follow\w*) (?:mon|ma|mes|son|sa|ses"
+         r"|notre|nos|un|une|le|la|les|ce|cette|my|his|her|our|a|the) (?:petite? )?(?:enfants?"
+         r"|fils|filles?|gamine?s?|bebe|ado|eleve|kids?|child|children|son|daughter|boy|girl)\b)"),
     ),
     Distress.SHELTER: (
         (_NIGHT, _NOPLACE),
