@@ -107,6 +107,7 @@ _HUMAN_PHRASES = (
     "speak to someone", "speak to a person", "talk to a person", "اريد التحدث مع شخص",
     "التحدث مع شخص", "مع موظف",
 )  # fmt: skip
+_HUMAN_PADDED = tuple(f" {normalise(h)} " for h in _HUMAN_PHRASES)
 _YES = frozenset(
     {
         "oui", "ouais", "ouai", "ok", "okay", "oki", "d accord", "daccord", "dac", "yes", "yep",
@@ -138,7 +139,7 @@ def command_of(text: str) -> Command | None:
     ):
         return _COMMANDS[toks[0]]
     padded = f" {norm} "
-    if any(f" {p} " in padded for p in (normalise(h) for h in _HUMAN_PHRASES)):
+    if any(p in padded for p in _HUMAN_PADDED):
         return Command.HUMAN
     return None
 

@@ -77,8 +77,12 @@ class Loaded:
         return not self.errors
 
 
-class _DuplicateKeyLoader(yaml.SafeLoader):
-    """SafeLoader that composes only (no constructors needed)."""
+# libyaml's C parser when present (ten times faster); nodes keep their marks either way.
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _DuplicateKeyLoader(_BaseLoader):  # type: ignore[misc]
+    """The loader used to compose (no constructors needed: we read nodes with positions)."""
 
 
 @dataclass(slots=True)

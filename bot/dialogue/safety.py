@@ -318,10 +318,11 @@ def detect(text: str) -> Alert | None:
     if not base:
         return None
     expanded = " ".join(expand(base.split()))
-    texts = {_BENIGN.sub(" ", base), _BENIGN.sub(" ", expanded)}
-    found: set[Distress] = set()
+    clean = _BENIGN.sub(" ", base)
+    texts = {clean, _BENIGN.sub(" ", expanded)} if expanded != base else {clean}
+    # phrase patterns are written for both spellings; co-occurrence rules also see SMS expanded
+    found: set[Distress] = {cat for cat, pattern in _COMPILED if pattern.search(clean)}
     for candidate in texts:
-        found.update(cat for cat, pattern in _COMPILED if pattern.search(candidate))
         found.update(
             cat for cat, parts in _COMPILED_RULES if all(p.search(candidate) for p in parts)
         )
