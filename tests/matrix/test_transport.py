@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import wait_until
+from matrix_harness import wait_until
 from nio import UploadResponse
 from nio.crypto.attachments import decrypt_attachment
 
