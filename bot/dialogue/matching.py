@@ -253,19 +253,25 @@ class KeywordIndex:
     _cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _specificity: dict[str, float] = field(default_factory=dict)
+    # the keywords' own words (unstemmed) -> their stem, for typos the stemmer cannot reduce
+    surface: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, str]]) -> KeywordIndex:
         """``pairs`` are (owner, phrase)."""
         kws: list[Keyword] = []
         seen: set[tuple[str, tuple[str, ...]]] = set()
+        surface: dict[str, str] = {}
         for owner, phrase in pairs:
             stems = keyword_stems(phrase)
+            for tok in words(phrase):
+                if len(tok) >= 6 and stem(tok) in stems:
+                    surface.setdefault(tok, stem(tok))
             if not stems or (owner, stems) in seen:
                 continue
             seen.add((owner, stems))
             kws.append(Keyword(phrase, stems, owner))
-        index = cls(tuple(kws))
+        index = cls(tuple(kws), surface=surface)
         owners_by_stem: dict[str, set[str]] = {}
         for i, kw in enumerate(index.keywords):
             for s in kw.stems:
@@ -300,6 +306,14 @@ class KeywordIndex:
                 ):
                     if len(cand) >= 5:
                         found[cand] = max(found.get(cand, 0.0), 0.85 - 0.05 * dist)
+            if not found and len(word) >= 7 and self.surface:
+                # one letter off a keyword as written ("actualisaton" for "actualisation"):
+                # the stemmer leaves the typo whole, so the stems above are too far apart.
+                for cand, _, _ in process.extract(
+                    word, tuple(self.surface), scorer=Levenshtein.distance, score_cutoff=1,
+                    limit=2,
+                ):
+                    found[self.surface[cand]] = max(found.get(self.surface[cand], 0.0), 0.8)
         result = tuple(found.items())
         if len(self._cache) < 50_000:
             self._cache[word] = result
