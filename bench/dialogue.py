@@ -29,8 +29,8 @@ from bot.dialogue.loader import load  # noqa: E402
 from bot.dialogue.matching import normalise  # noqa: E402
 from bot.dialogue.model import State  # noqa: E402
 
-WORDS = ("dossier compte papier attestation paiement aide demande code carte droit rendez vous "
-         "formulaire courrier mot passe connexion inscription declaration logement").split()
+WORDS = ["dossier", "compte", "papier", "attestation", "paiement", "aide", "demande", "code",
+         "carte", "droit", "formulaire", "courrier", "connexion", "inscription", "declaration"]
 
 
 def generate(folder: Path, nodes: int, topics: int = 20) -> None:

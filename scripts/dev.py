@@ -37,7 +37,7 @@ def run(*cmd: str | Path, check: bool = True, env: dict[str, str] | None = None)
 
 def ensure_venv() -> None:
     """Create .venv and install the project with its dev extras when pyproject changed."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script runs before any check
         sys.exit("Relais needs Python 3.11 or newer.")
     stamp = VENV / ".relais-installed"
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
