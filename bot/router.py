@@ -176,11 +176,12 @@ class Router:
         room = ev.room_id
         day = local_day(None, self.timezone)
         visible: list[Effect] = []
+        handovers: list[HandOver] = []
         for effect in step.effects:
             if isinstance(effect, Outcome):
                 await counters.record_effect(tx, day, effect, locale=state.locale)
             elif isinstance(effect, HandOver):
-                await self.desk.open(tx, room, effect, state)
+                handovers.append(effect)  # after the reply: "noted" comes before "you are n°1"
             elif isinstance(effect, Relay):
                 relayed = await self.desk.relay_from_person(tx, room, ev.event_id, effect.text)
                 if not relayed:  # the ticket was closed meanwhile: back to the bot
@@ -196,6 +197,8 @@ class Router:
                          identity=self.identity, rtl=state.locale == "ar")
         if message is not None:
             await outbox.enqueue(tx, room, notice(message))
+        for handover in handovers:
+            await self.desk.open(tx, room, handover, state)
         await conversations.save_state(tx, room, state)
 
     async def _reply_only(self, ev: Incoming, state: State, effects: tuple[Any, ...]) -> None:
