@@ -183,9 +183,20 @@ def words(text: str) -> list[str]:
     return expand(normalise(text).split())
 
 
+_POLITE = frozenset({"svp", "stp", "s", "il", "vous", "te", "plait", "merci", "please", "pls"})
+_GLUED_NUMBER = re.compile(r"^(?:n|no|num|numero)(\d{1,3})$")  # "N2", "no2"
+_NEGATIVE = re.compile(r"^\s*[-\u2212]\s*\d")
+
+
 def option_number(text: str, count: int) -> int | None:
     """The option a person picked by number ("2", "2️⃣", "deux", "n°2", "le 2"), if any."""
-    toks = normalise(text).split()
+    lines = text.strip().splitlines()
+    if len(lines) > 1 and lines[0].startswith(">"):
+        # a quoted reply (Matrix reply fallback): the answer is what follows the quote
+        text = "\n".join(line for line in lines if not line.startswith(">"))
+    if _NEGATIVE.match(text):
+        return None  # "-1" is not option 1
+    toks = [t for t in normalise(text).split() if t not in _POLITE]
     if not toks or len(toks) > 3:
         return None
     toks = [t for t in toks if t not in _NUMBER_PREFIXES] or toks[-1:]
@@ -193,6 +204,8 @@ def option_number(text: str, count: int) -> int | None:
         return None
     tok = toks[0]
     value: int | None = None
+    if glued := _GLUED_NUMBER.match(tok):
+        tok = glued.group(1)
     if _DIGITS_ONLY.match(tok):
         value = int(tok) if len(tok) <= 3 else None
     elif tok in _NUMBER_WORDS:
