@@ -194,6 +194,20 @@ class Engine:
             for node in tree.nodes
         }
         self.menu = tree.menu_topics()
+        # first parent of each node inside its topic, so "retour" works after a direct jump
+        self._parent: dict[str, str] = {}
+        for topic in tree.topics:
+            queue = [f"{topic.id}:{topic.entry}"]
+            while queue:
+                key = queue.pop(0)
+                current = tree.node(key)
+                for option in current.options if current else ():
+                    child = tree.resolve(option, topic.id)
+                    entry = f"{topic.id}:{topic.entry}"
+                    if child.startswith(f"{topic.id}:") and child not in self._parent \
+                            and child != entry:
+                        self._parent[child] = key
+                        queue.append(child)
 
     # ------------------------------------------------------------------ understanding
 
@@ -517,7 +531,13 @@ class Engine:
     ) -> Step:
         route = self.route(text)
         if route.topic is not None and route.node is not None:
-            return self._enter(state, route.node, entered=True)
+            chain: list[str] = []
+            key = route.node
+            while key in self._parent and len(chain) < 10:
+                key = self._parent[key]
+                chain.append(key)
+            jumped = state.but(history=tuple(reversed(chain)), node=None, phase=Phase.MENU)
+            return self._enter(jumped, route.node, entered=True)
         if route.ambiguous and route.score >= 0.5 and len(route.ambiguous) > 1:
             return self._ask_choose(state, tuple(f"{t}:" for t in route.ambiguous[:3]))
         misses = state.misses + 1
