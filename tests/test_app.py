@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib.util
 import os
 import re
 import signal
@@ -17,17 +18,38 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yaml
-from conftest import PASSWORD, REPO, Person, wait_until
 from nio import MegolmEvent
 
 from bot.app import App, StartupError
 from bot.config import parse
 
 pytestmark = pytest.mark.matrix
+
+
+def _root_conftest() -> ModuleType:
+    """tests/conftest.py by path: `from conftest import` may get tests/store/conftest.py."""
+    path = Path(__file__).resolve().parent / "conftest.py"
+    for module in list(sys.modules.values()):
+        if getattr(module, "__file__", None) == str(path):
+            return module
+    spec = importlib.util.spec_from_file_location("relais_tests_root_conftest", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_conftest = _root_conftest()
+PASSWORD: str = _conftest.PASSWORD
+REPO: Path = _conftest.REPO
+Person = _conftest.Person
+wait_until = _conftest.wait_until
 
 
 # --------------------------------------------------------------------------- helpers

@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """Handover to human mediators, end to end on Synapse: what the person and mediators receive.
 
 Cast: P (person, encrypted DM with the bot), A (mediator who created the mediators' room and
@@ -15,10 +16,10 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Person, wait_until
 from nio import RoomGetStateEventResponse, RoomPutStateResponse, UploadResponse
 from test_app import (
     BotProcess,
+    Person,
     assert_notice,
     bot_messages,
     bot_process,  # noqa: F401  (fixture)
@@ -26,6 +27,7 @@ from test_app import (
     open_dm,
     run_app,  # noqa: F401  (fixture)
     say,
+    wait_until,
 )
 
 from bot.i18n import format_when
