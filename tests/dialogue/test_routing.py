@@ -24,9 +24,10 @@ TREE = load(REPO / "dialogues").tree
 ENGINE = Engine(TREE)
 
 # Floors: the accuracy measured when they were set, minus 3 points, rounded down.
+# When set: topic fr 99.1% (224/226), en 98.8% (82/83); node fr 80.4% (86/107), en 61.9% (26/42).
 TOPIC_FLOOR = {"routing_fr.yaml": 0.96, "routing_en.yaml": 0.95}
-# Node accuracy is guarded only where it reached 50% (fr: 55.1% when set; en: 45.2%, printed only).
-NODE_FLOOR: dict[str, float | None] = {"routing_fr.yaml": 0.52, "routing_en.yaml": None}
+# Node accuracy is guarded only where it reached 50% (None: printed, not held).
+NODE_FLOOR: dict[str, float | None] = {"routing_fr.yaml": 0.77, "routing_en.yaml": 0.58}
 
 # The corpora name branches with generic ids; these are the real nodes that answer them (the
 # branch and everything under it counts). An empty tuple: the dialogues have no such branch yet,
