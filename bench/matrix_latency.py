@@ -182,6 +182,8 @@ async def echo_bot(config_path: Path) -> int:
 
 
 async def login_people(homeserver: str, users: Sequence[str], stores: Path) -> list[PersonClient]:
+    logging.getLogger("nio").setLevel(logging.ERROR)  # "Missing session" while keys travel
+
     async def one(i: int, user: str) -> PersonClient:
         person = await PersonClient.login(homeserver, user, PASSWORD, stores / f"p{i}")
         await person.start()
@@ -330,7 +332,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="working directory (default: a temporary one, removed after)")
     parser.add_argument("--echo-bot", type=Path, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    logging.getLogger("nio").setLevel(logging.ERROR)  # "Missing session" while keys travel
     if args.echo_bot is not None:
         logging.basicConfig(level=logging.WARNING)
         return asyncio.run(echo_bot(args.echo_bot))
