@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
@@ -38,6 +39,7 @@ DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
 LOADED = load(DIALOGUES)
 TREE = LOADED.tree
 ENGINE = Engine(TREE)
+E = TypeVar("E")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -62,7 +64,7 @@ def says(step: Step) -> list[str]:
     return [e.text for e in step.effects if isinstance(e, Say)]
 
 
-def of_type(effects: Iterable[Effect], kind: type) -> list[Effect]:
+def of_type(effects: Iterable[Effect], kind: type[E]) -> list[E]:
     return [e for e in effects if isinstance(e, kind)]
 
 
@@ -315,10 +317,8 @@ LEAVES = _leaves()
 
 
 def test_every_procedure_answer_is_reachable_by_an_option() -> None:
-    answers = {
-        n.key for n in TREE.nodes
-        if not n.options and TREE.topic(n.topic).kind is TopicKind.PROCEDURE  # type: ignore[union-attr]
-    }
+    procedures = {t.id for t in TREE.topics if t.kind is TopicKind.PROCEDURE}
+    answers = {n.key for n in TREE.nodes if not n.options and n.topic in procedures}
     assert answers == {leaf for _, _, leaf in LEAVES}
     assert len(answers) >= 50
 
@@ -330,7 +330,7 @@ def test_every_answer_asks_whether_it_helped(parent: str, number: int, leaf: str
     assert step.state.phase is Phase.CHECK
     assert says(step)[-1] == T.ASK_HELPED
     options = of_type(step.effects, Options)
-    assert [c.label for c in options[-1].items] == [T.YES_HELPED, T.NO_HELPED]  # type: ignore[attr-defined]
+    assert [c.label for c in options[-1].items] == [T.YES_HELPED, T.NO_HELPED]
     if node(leaf).ending is Ending.REFER:
         assert of_type(step.effects, ShowContact)
     assert "Est-ce que cela vous a aidé" in body(step)
@@ -350,15 +350,15 @@ def test_helped_no_offers_a_person(answer: str) -> None:
     assert state.phase is Phase.CONFIRM_HANDOVER and state.reason == "not_helped"
     state, (step,) = talk("oui", state=state)
     (handover,) = of_type(step.effects, HandOver)
-    assert handover.priority is False and handover.reason == "not_helped"  # type: ignore[attr-defined]
-    assert handover.topic == "caf"  # type: ignore[attr-defined]
+    assert handover.priority is False and handover.reason == "not_helped"
+    assert handover.topic == "caf"
 
 
 def test_urgence_topic_hands_over_with_priority() -> None:
     number = next(i for i, t in enumerate(TREE.menu_topics(), start=1) if t.id == "urgence")
     state, (step,) = talk(str(number))
     (handover,) = of_type(step.effects, HandOver)
-    assert handover.priority is True  # type: ignore[attr-defined]
+    assert handover.priority is True
     assert "112" in body(step)
     assert state.phase is Phase.HANDOVER
 
@@ -408,9 +408,9 @@ def test_distress_in_every_phase(phase: Phase, text: str, category_text: str, nu
     assert T.DISTRESS_DANGER in said and category_text in said
     handovers = of_type(step.effects, HandOver)
     assert len(handovers) == 1
-    assert handovers[0].priority is True and handovers[0].reason == "distress"  # type: ignore[attr-defined]
-    assert handovers[0].distress is not None  # type: ignore[attr-defined]
-    assert [o.kind for o in of_type(step.effects, Outcome)] == ["distress"]  # type: ignore[attr-defined]
+    assert handovers[0].priority is True and handovers[0].reason == "distress"
+    assert handovers[0].distress is not None
+    assert [o.kind for o in of_type(step.effects, Outcome)] == ["distress"]
     text_out = body(step)
     assert "112" in text_out and number in text_out
     assert step.state.phase is Phase.HANDOVER and step.state.priority
@@ -422,7 +422,7 @@ def test_distress_as_the_very_first_message() -> None:
     step = ENGINE.step(State(), "je veux en finir ce soir")
     assert isinstance(step.effects[0], Welcome)
     assert T.DISTRESS_DANGER in says(step)
-    assert of_type(step.effects, HandOver)[0].priority is True  # type: ignore[attr-defined]
+    assert of_type(step.effects, HandOver)[0].priority is True
 
 
 # --------------------------------------------------------------------------- handover
@@ -486,7 +486,8 @@ def test_ambiguous_message_asks_which_then_takes_the_number() -> None:
     first = state.choices[0]
     state, (step,) = talk("1", state=state)
     assert state.phase is Phase.NODE
-    expected = TREE.entry(first[:-1]).key if first.endswith(":") else first  # type: ignore[union-attr]
+    entry = TREE.entry(first[:-1])
+    expected = entry.key if entry is not None and first.endswith(":") else first
     assert state.node == expected
     assert of_type(step.effects, Outcome)
 
