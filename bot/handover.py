@@ -473,6 +473,7 @@ class Desk:
         at = at or now_s()
         if not await tickets.close(tx, ticket.id, now=at):
             return False
+        await self._edit_root(tx, ticket, closed=True)  # the room shows which requests are done
         day = local_day(at, self.config.hours.timezone)
         await counters.increment(tx, day, counters.Outcome.CLOSED, topic=ticket.topic,
                                  locale=ticket.locale)
