@@ -16,7 +16,12 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from nio import RoomGetStateEventResponse, RoomPutStateResponse, UploadResponse
+from nio import (
+    RoomGetStateEventResponse,
+    RoomPutStateResponse,
+    RoomSendResponse,
+    UploadResponse,
+)
 from test_app import (
     BotProcess,
     Person,
@@ -132,6 +137,12 @@ async def in_thread_send(person: Person, room: str, root: str, text: str) -> str
             },
         },
     )
+
+
+async def react(person: Person, room: str, event_id: str, key: str) -> None:
+    resp = await person.client.room_send(room, "m.reaction", {"m.relates_to": {
+        "rel_type": "m.annotation", "event_id": event_id, "key": key}})
+    assert isinstance(resp, RoomSendResponse), resp
 
 
 async def add_member(owner: Person, room: str, member: Person, level: int | None = None) -> None:
@@ -266,6 +277,8 @@ async def test_full_handover_cycle(
     await wait_thread(a, room, bot, root_id, "est fermée")
     closing = await wait_body(p, dm, bot, "La conversation avec l'équipe est terminée.")
     assert "Donnez une note de 1" in closing.body
+    await wait_until(lambda: any("Fermée." in e.source["content"]["m.new_content"]["body"]
+                                 for e in root_edits()), 30, "the root marked closed")
     thanks = await say(p, dm, bot, "4")
     assert "Merci pour votre note." in thanks.body
     assert "Pour quelle démarche" in thanks.body
@@ -337,6 +350,12 @@ async def test_simultaneous_claims_one_winner(
     await wait_body(p, dm, bot, f"{winner}, de l'équipe, a pris votre demande.")
     await asyncio.sleep(1)
     assert count_body(p, dm, bot, "a pris votre demande") == 1
+
+    # a 👍 on a taken request's root does not steal it either
+    await react(b if winner == "Anne" else a, room, root, "👍")
+    await wait_until(lambda: sum(x.startswith("Déjà prise par")
+                                 for x in thread_bodies(a, room, bot, root)) == 2, 30,
+                     "the 👍 refused")
 
     # only the winner's messages reach the person
     loser_client = b if winner == "Anne" else a
@@ -476,3 +495,8 @@ async def test_distress_creates_a_priority_ticket_listed_first(
     assert len(lines) == 2, lines
     assert "URGENTE" in lines[0] and "n°2" in lines[0], lines
     assert "normale" in lines[1] and "n°1" in lines[1], lines
+
+    # 👍 on the root claims it (as the root says)
+    await react(a, room, root.event_id, "👍")
+    await wait_body(sad, dm2, bot, "a pris votre demande")
+    await wait_thread(a, room, bot, root.event_id, "Vous avez pris la demande n°2")
