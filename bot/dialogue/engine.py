@@ -392,7 +392,8 @@ class Engine:
         chosen = choices[n - 1]
         if chosen.endswith(":"):
             topic = self.tree.topic(chosen[:-1])
-            assert topic is not None
+            if topic is None:  # the dialogues changed since this question was asked
+                return Step(state.but(phase=Phase.MENU, choices=()), self._menu_effects())
             return self._enter(state.but(choices=()), f"{topic.id}:{topic.entry}", entered=True)
         return self._enter(state.but(choices=()), chosen)
 

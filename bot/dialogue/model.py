@@ -189,23 +189,42 @@ class State:
 
     @classmethod
     def from_json(cls, text: str) -> State:
-        """Read a stored state; anything unreadable gives a fresh state rather than an error."""
+        """Read a stored state; anything unreadable gives a fresh state rather than an error.
+
+        Types are checked field by field: a state written by an older Relais, or edited by
+        hand, must never break the next step of a person (who may be in distress).
+        """
         try:
             data = json.loads(text)
+            if not isinstance(data, dict):
+                return cls()
+
+            def texts(key: str) -> tuple[str, ...]:
+                value = data.get(key, ())
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise TypeError(key)
+                return tuple(value)
+
+            node = data.get("node")
+            misses = data.get("misses", 0)
+            if node is not None and not isinstance(node, str):
+                raise TypeError("node")
+            if not isinstance(misses, int) or isinstance(misses, bool):
+                raise TypeError("misses")
             return cls(
                 phase=Phase(data.get("phase", "menu")),
-                node=data.get("node"),
-                history=tuple(data.get("history", ())),
-                misses=int(data.get("misses", 0)),
-                choices=tuple(data.get("choices", ())),
+                node=node,
+                history=texts("history"),
+                misses=max(0, min(misses, 100)),
+                choices=texts("choices"),
                 locale=str(data.get("locale", "fr")),
                 started=bool(data.get("started", False)),
-                said=tuple(data.get("said", ())),
-                path=tuple(data.get("path", ())),
+                said=texts("said"),
+                path=texts("path"),
                 priority=bool(data.get("priority", False)),
                 reason=str(data.get("reason", "")),
             )
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, OverflowError, RecursionError):
             return cls()
 
     def but(self, **changes: Any) -> State:
