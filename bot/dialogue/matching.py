@@ -27,6 +27,7 @@ _NOT_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _REPEATS = re.compile(r"(\D)\1{2,}")  # "aideeeee" -> "aide", but "3000" stays
 _SPACES = re.compile(r"\s+")
 _DIGITS_ONLY = re.compile(r"^\d+$")
+_HAS_DIGIT = re.compile(r"\d")
 
 # SMS spelling and common contractions, on normalised single tokens.
 SMS: dict[str, str] = {
@@ -150,14 +151,26 @@ _ELISION_PREFIXES = ("qu", "j", "l", "d", "m", "n", "s", "t", "c")
 _stemmer_fr = snowballstemmer.stemmer("french")
 
 
+# Every combining mark (accents, Arabic harakat…): built once from the Unicode database, so
+# stripping them is one C-level regex pass instead of a Python loop over characters.
+_COMBINING = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x110000)
+                  if unicodedata.combining(chr(c))) + "]"
+)
+
+
+@lru_cache(maxsize=256)
 def normalise(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free, single-spaced text; empty if nothing is left."""
+    """Lower-case, accent-free, punctuation-free, single-spaced text; empty if nothing is left.
+
+    Cached (small): one step normalises the same message in several places.
+    """
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text).translate(_ARABIC_DIGITS)
     text = text.casefold()
-    decomposed = unicodedata.normalize("NFD", text)
-    text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
+        text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     text = _REPEATS.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
@@ -266,6 +279,7 @@ class KeywordIndex:
     _cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _specificity: dict[str, float] = field(default_factory=dict)
+    _buckets: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     # the keywords' own words (unstemmed) -> their stem, for typos the stemmer cannot reduce
     surface: dict[str, str] = field(default_factory=dict)
 
@@ -294,6 +308,22 @@ class KeywordIndex:
         index._specificity = {s: 1.0 / len(o) ** 0.5 for s, o in owners_by_stem.items()}
         return index
 
+    def _near(self, length: int, spread: int) -> tuple[str, ...]:
+        key = (length, spread)
+        found = self._buckets.get(key)
+        if found is None:
+            found = tuple(v for v in self.vocab if abs(len(v) - length) <= spread)
+            self._buckets[key] = found
+        return found
+
+    def _near_surface(self, length: int) -> tuple[str, ...]:
+        key = (-length, 1)
+        found = self._buckets.get(key)
+        if found is None:
+            found = tuple(v for v in self.surface if abs(len(v) - length) <= 1)
+            self._buckets[key] = found
+        return found
+
     def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary stems this message word may stand for, with a similarity in 0..1."""
         cached = self._cache.get(word)
@@ -306,16 +336,17 @@ class KeywordIndex:
         if word in self.by_stem:
             found[word] = 1.0
         cutoff = _cutoff(word)
-        if not found and cutoff is not None and self.vocab:
+        if not found and cutoff is not None and self.vocab and not _HAS_DIGIT.search(word):
+            # candidates of a similar length only: the scores below could not pass otherwise
             for cand, score, _ in process.extract(
-                s, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+                s, self._near(len(s), 3), scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
             ):
-                if abs(len(cand) - len(s)) <= 3:
-                    found[cand] = max(found.get(cand, 0.0), score / 100.0)
+                found[cand] = max(found.get(cand, 0.0), score / 100.0)
             if not found and len(word) >= 5:
                 # Levenshtein on the raw word catches typos that the stemmer reshaped.
                 for cand, dist, _ in process.extract(
-                    word, self.vocab, scorer=Levenshtein.distance, score_cutoff=1, limit=2
+                    word, self._near(len(word), 1), scorer=Levenshtein.distance,
+                    score_cutoff=1, limit=2,
                 ):
                     if len(cand) >= 5:
                         found[cand] = max(found.get(cand, 0.0), 0.85 - 0.05 * dist)
@@ -323,8 +354,8 @@ class KeywordIndex:
                 # one letter off a keyword as written ("actualisaton" for "actualisation"):
                 # the stemmer leaves the typo whole, so the stems above are too far apart.
                 for cand, _, _ in process.extract(
-                    word, tuple(self.surface), scorer=Levenshtein.distance, score_cutoff=1,
-                    limit=2,
+                    word, self._near_surface(len(word)), scorer=Levenshtein.distance,
+                    score_cutoff=1, limit=2,
                 ):
                     found[self.surface[cand]] = max(found.get(self.surface[cand], 0.0), 0.8)
         result = tuple(found.items())
