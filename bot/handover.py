@@ -406,6 +406,7 @@ class Desk:
             elif command == "release":
                 if await tickets.release(tx, ticket.id, mediator=ev.sender):
                     await self._to_thread(tx, ticket, self._m(RELEASED, number=str(ticket.number)))
+                    await self._edit_root(tx, ticket)  # no longer "Prise par …"
                     await self._to_person(tx, ticket, self._p(ticket.locale, RELEASED_PERSON),
                                           ticket.locale)
                 else:
@@ -464,9 +465,12 @@ class Desk:
         said = tuple(m.text for m in await tickets.messages(tx, ticket.id)
                      if m.direction is Direction.TO_THREAD)[:10]
         content = self._root(ticket, said, ticket.opened_at)
-        extra = self._m(ROOT_CLOSED) if closed else self._m(ROOT_TAKEN, name=taken_by or "?")
-        content["body"] = f"{extra}\n{content['body']}"
-        content["formatted_body"] = f"<p><b>{extra}</b></p>{content['formatted_body']}"
+        # neither closed nor taken: back to the original root (a released request)
+        extra = (self._m(ROOT_CLOSED) if closed
+                 else self._m(ROOT_TAKEN, name=taken_by) if taken_by else "")
+        if extra:
+            content["body"] = f"{extra}\n{content['body']}"
+            content["formatted_body"] = f"<p><b>{extra}</b></p>{content['formatted_body']}"
         await outbox.enqueue(tx, self.room_id, edit(content, ticket.thread_root))
 
     async def _close(self, tx: Conn, ticket: Ticket, *, at: int | None = None) -> bool:
