@@ -500,3 +500,71 @@ async def test_distress_creates_a_priority_ticket_listed_first(
     await react(a, room, root.event_id, "👍")
     await wait_body(sad, dm2, bot, "a pris votre demande")
     await wait_thread(a, room, bot, root.event_id, "Vous avez pris la demande n°2")
+
+
+async def test_release_stop_and_leave(
+    synapse: Any, bot_account: Any, make_person: Any, run_app: Any, tmp_path: Path
+) -> None:
+    """!liberer puts the request back (root shows it free), "stop" and leaving close it."""
+    bot, room, a = bot_account.user_id, bot_account.mediators_room, bot_account.mediator
+    await started_app(run_app, synapse, bot_account, tmp_path)
+    p = await make_person("person")
+    dm = await open_dm(p, bot)
+    await ask_for_someone(p, dm, bot)
+    root = (await wait_root(a, room, bot)).event_id
+
+    def last_root_body() -> str:
+        edits = [e for e in room_messages(a, room, bot)
+                 if relation(e).get("rel_type") == "m.replace"
+                 and relation(e).get("event_id") == root]
+        return str(edits[-1].source["content"]["m.new_content"]["body"]) if edits else ""
+
+    await in_thread_send(a, room, root, "!prendre")
+    await wait_body(p, dm, bot, "a pris votre demande")
+    await wait_until(lambda: last_root_body().startswith("Prise par"), 30, "root taken")
+    await in_thread_send(a, room, root, "!liberer")
+    await wait_thread(a, room, bot, root, "revient dans la file")
+    await wait_body(p, dm, bot, "Votre demande attend une autre personne de l'équipe.")
+    await wait_until(lambda: not last_root_body().startswith("Prise par"), 30,
+                     "the root no longer says who took it")
+    assert last_root_body().startswith("Demande n°1"), last_root_body()
+
+    # the person stops: told, back at the menu; the thread is told; the root says closed
+    stopped = await say(p, dm, bot, "stop")
+    assert "Vous êtes revenu au menu du robot" in stopped.body
+    await wait_thread(a, room, bot, root, "La personne a arrêté la conversation.")
+    await wait_until(lambda: last_root_body().startswith("Fermée."), 30, "root closed")
+    await in_thread_send(a, room, root, "vous êtes encore là ?")
+    await wait_thread(a, room, bot, root, "est fermée")
+    assert count_body(p, dm, bot, "encore là") == 0
+
+    # a second request, then the person leaves the DM
+    await say(p, dm, bot, "quelqu'un")
+    await say(p, dm, bot, "oui")
+    root2 = (await wait_root(a, room, bot, 2)).event_id
+    assert "Demande n°2" in roots(a, room, bot)[1].source["content"]["body"]
+    await p.client.room_leave(dm)
+    await wait_thread(a, room, bot, root2, "La personne a quitté la conversation.")
+
+
+async def test_english_speaker_handover(
+    synapse: Any, bot_account: Any, make_person: Any, run_app: Any, tmp_path: Path
+) -> None:
+    bot, room, a = bot_account.user_id, bot_account.mediators_room, bot_account.mediator
+    await started_app(run_app, synapse, bot_account, tmp_path)
+    p = await make_person("person")
+    dm = await open_dm(p, bot)
+    first = await say(p, dm, bot, "Hello, I cannot log in to my CAF account, can you help me?")
+    assert "Pour quelle démarche" not in first.body, first.body  # answered in English
+    await say(p, dm, bot, "I want to talk to someone")
+    done = await say(p, dm, bot, "yes")
+    waiting = await wait_body(p, dm, bot, "You are number 1 in the queue.")
+    assert "équipe" not in waiting.body and "équipe" not in done.body, (done.body, waiting.body)
+    root = await wait_root(a, room, bot)
+    assert "Langue : en" in root.source["content"]["body"]  # mediators read French
+    await in_thread_send(a, room, root.event_id, "!prendre")
+    claimed = await wait_body(p, dm, bot, "A person from the team")
+    assert "équipe" not in claimed.body, claimed.body
+    await in_thread_send(a, room, root.event_id, "Hello! I am looking at it.")
+    got = await wait_body(p, dm, bot, "I am looking at it")
+    assert got.body == "A person from the team : Hello! I am looking at it.", got.body
