@@ -568,3 +568,67 @@ async def test_english_speaker_handover(
     await in_thread_send(a, room, root.event_id, "Hello! I am looking at it.")
     got = await wait_body(p, dm, bot, "I am looking at it")
     assert got.body == "A person from the team : Hello! I am looking at it.", got.body
+
+
+async def test_transfer_media_back_and_room_commands(
+    synapse: Any, bot_account: Any, make_person: Any, run_app: Any, tmp_path: Path
+) -> None:
+    bot, room, a = bot_account.user_id, bot_account.mediators_room, bot_account.mediator
+    await started_app(run_app, synapse, bot_account, tmp_path)
+    b = await make_person("mediatorb")
+    await add_member(a, room, b)
+    p = await make_person("person")
+    dm = await open_dm(p, bot)
+
+    await a.send_text(room, "!aide")
+    await wait_main(a, room, bot, "!prendre")
+    await a.send_text(room, "!nimportequoi")
+    await wait_main(a, room, bot, "!nimportequoi")
+    await a.send_text(room, "!file")
+    await wait_main(a, room, bot, "Aucune demande en attente.")
+
+    await ask_for_someone(p, dm, bot)
+    root = (await wait_root(a, room, bot)).event_id
+    await b.send_text(room, "!nom Bruno")
+    await wait_main(a, room, bot, "« Bruno »")
+    await in_thread_send(a, room, root, "!prendre")
+    await wait_body(p, dm, bot, "a pris votre demande")
+    await in_thread_send(a, room, root, f"!transferer {b.user_id}")
+    await wait_thread(a, room, bot, root, "est maintenant à Bruno")
+    await in_thread_send(a, room, root, "message de A après le transfert")
+    await wait_thread(a, room, bot, root, "Vos messages ne sont pas transmis")
+    await in_thread_send(b, room, root, "Bonjour, c'est Bruno.")
+    got = await wait_body(p, dm, bot, "c'est Bruno")
+    assert got.body == "Bruno : Bonjour, c'est Bruno."
+    assert count_body(p, dm, bot, "après le transfert") == 0
+
+    # an image from the mediator reaches the person's encrypted DM
+    image = b"\x89PNG\r\n\x1a\n" + b"capture d'ecran " * 100
+    up, _ = await b.client.upload(io.BytesIO(image), content_type="image/png",
+                                  filename="capture.png", filesize=len(image))
+    assert isinstance(up, UploadResponse)
+    await b.send_content(room, {
+        "msgtype": "m.image", "body": "capture.png", "url": up.content_uri,
+        "info": {"mimetype": "image/png", "size": len(image)},
+        "m.relates_to": {"rel_type": "m.thread", "event_id": root, "is_falling_back": True,
+                         "m.in_reply_to": {"event_id": root}},
+    })
+    await wait_until(lambda: any(getattr(e, "source", {}).get("content", {}).get("msgtype")
+                                 == "m.image" for e in bot_messages(p, dm, bot)), 30, "image")
+    shown = next(e for e in bot_messages(p, dm, bot)
+                 if e.source["content"].get("msgtype") == "m.image")
+    assert "file" in shown.source["content"] and "url" not in shown.source["content"]
+
+    await a.send_text(room, "!stats")
+    await wait_main(a, room, bot, "Statistiques")
+
+    # !oublier: the person's data goes; their next message is not relayed
+    await in_thread_send(b, room, root, "!oublier")
+    await wait_thread(a, room, bot, root, "sont effacées")
+    await asyncio.sleep(1)
+    before = len(thread(a, room, bot, root))
+    reply = await say(p, dm, bot, "vous êtes là ?")
+    assert "Pour quelle démarche" in reply.body or "Je suis un robot" in reply.body, reply.body
+    await asyncio.sleep(1.5)
+    assert len(thread(a, room, bot, root)) == before
+    assert "vous êtes là" not in " ".join(thread_bodies(a, room, bot, root))
