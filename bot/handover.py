@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -126,6 +127,7 @@ class Desk:
         members: Members,
         *,
         stats_summary: Callable[[], Awaitable[str]] | None = None,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.db = db
         self.config = config
@@ -134,6 +136,9 @@ class Desk:
         self.members = members
         self.stats_summary = stats_summary
         self.tz = ZoneInfo(config.hours.timezone)
+        # what time it is for the office hours (unix seconds); tests set a fixed clock to
+        # check "back on Monday" without waiting for a weekend
+        self.clock = clock
 
     # ------------------------------------------------------------------ text helpers
 
@@ -148,6 +153,15 @@ class Desk:
             return "?"
         first = await tickets.first_name(conn, user_id)
         return first or user_id
+
+    async def _person_locale(self, conn: Conn, ticket: Ticket) -> str:
+        """The language the person reads now: they may have switched since the ticket opened
+        ("english" mid-handover), and ``ticket.locale`` keeps the opening one for statistics."""
+        if ticket.person_room:
+            state = await conversations.load_state(conn, ticket.person_room)
+            if state is not None and state.locale:
+                return state.locale
+        return ticket.locale
 
     async def _person_name(self, conn: Conn, user_id: str | None, locale: str) -> str:
         first = await tickets.first_name(conn, user_id) if user_id else None
@@ -231,7 +245,8 @@ class Desk:
             for line in effect.said:
                 await tickets.add_message(tx, ticket.id, Direction.TO_THREAD, line)
             place = await self._place(tx, ticket)
-            now_dt = dt.datetime.fromtimestamp(at, tz=dt.UTC)
+            hours_now = now if now is not None else self.clock()
+            now_dt = dt.datetime.fromtimestamp(hours_now, tz=dt.UTC)
             await self._to_person(tx, ticket, self.waiting_text(place, state.locale, now_dt),
                                   state.locale)
         elif effect.priority:
@@ -341,11 +356,12 @@ class Desk:
                 return
             if not await tickets.record_relay(tx, ev.event_id, ticket.id, Direction.TO_PERSON):
                 return
-            name = await self._person_name(tx, ev.sender, ticket.locale)
+            locale = await self._person_locale(tx, ticket)
+            name = await self._person_name(tx, ev.sender, locale)
             text = f"{name} : {ev.body}" if ev.kind == "text" else ev.body
             await tickets.add_message(tx, ticket.id, Direction.TO_PERSON, ev.body)
             await outbox.enqueue(tx, ticket.person_room,
-                                 plain_notice(text, rtl=ticket.locale == "ar"),
+                                 plain_notice(text, rtl=locale == "ar"),
                                  relay_source=ev.event_id)
 
     async def relay_media_to_person(self, ev: RoomEvent, ticket: Ticket,
@@ -407,8 +423,8 @@ class Desk:
                 if await tickets.release(tx, ticket.id, mediator=ev.sender):
                     await self._to_thread(tx, ticket, self._m(RELEASED, number=str(ticket.number)))
                     await self._edit_root(tx, ticket)  # no longer "Prise par …"
-                    await self._to_person(tx, ticket, self._p(ticket.locale, RELEASED_PERSON),
-                                          ticket.locale)
+                    locale = await self._person_locale(tx, ticket)
+                    await self._to_person(tx, ticket, self._p(locale, RELEASED_PERSON), locale)
                 else:
                     await self._to_thread(tx, ticket, self._m(NOT_YOURS,
                                           name=await self._name(tx, ticket.claimed_by)))
@@ -454,9 +470,10 @@ class Desk:
         await counters.record_duration(tx, day, counters.Metric.WAIT, at - ticket.opened_at)
         await self._to_thread(tx, ticket, self._m(TAKEN_BY_YOU, number=str(ticket.number)))
         await self._edit_root(tx, ticket, taken_by=name)
-        person_name = await self._person_name(tx, mediator, ticket.locale)
-        await self._to_person(tx, ticket, self._p(ticket.locale, CLAIMED_PERSON,
-                                                  name=person_name), ticket.locale)
+        locale = await self._person_locale(tx, ticket)
+        person_name = await self._person_name(tx, mediator, locale)
+        await self._to_person(tx, ticket, self._p(locale, CLAIMED_PERSON, name=person_name),
+                              locale)
 
     async def _edit_root(self, tx: Conn, ticket: Ticket, *, taken_by: str | None = None,
                          closed: bool = False) -> None:
@@ -490,15 +507,16 @@ class Desk:
         """The person's conversation leaves the handover (their state lives in SQLite)."""
         if not ticket.person_room:
             return
-        state = await conversations.load_state(tx, ticket.person_room) or State()
+        stored = await conversations.load_state(tx, ticket.person_room)
+        state = stored or State(locale=ticket.locale)
         if state.phase is Phase.HANDOVER:
             state = state.but(phase=Phase.RATE if rate else Phase.MENU, node=None, reason="",
                               priority=False)
             await conversations.save_state(tx, ticket.person_room, state)
         if rate:
-            text = "\n\n".join((self._p(ticket.locale, CLOSED_PERSON),
-                                self._p(ticket.locale, RATE_PERSON)))
-            await self._to_person(tx, ticket, text, ticket.locale)
+            locale = state.locale
+            text = "\n\n".join((self._p(locale, CLOSED_PERSON), self._p(locale, RATE_PERSON)))
+            await self._to_person(tx, ticket, text, locale)
 
     async def _say(self, ev: RoomEvent, ticket: Ticket | None, text: str) -> None:
         async with self.db.transaction() as tx:
@@ -545,7 +563,8 @@ class Desk:
                 if silent and await self._close(tx, t, at=at):
                     await self._to_thread(tx, t, self._m(PERSON_SILENT))
                     await self._person_back_to_bot(tx, t, rate=False)
-                    await self._to_person(tx, t, self._p(t.locale, SILENT_PERSON), t.locale)
+                    locale = await self._person_locale(tx, t)
+                    await self._to_person(tx, t, self._p(locale, SILENT_PERSON), locale)
 
     async def ticket_for_thread(self, root: str) -> Ticket | None:
         async with self.db.transaction() as tx:
