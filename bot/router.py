@@ -177,9 +177,13 @@ class Router:
         day = local_day(None, self.timezone)
         visible: list[Effect] = []
         handovers: list[HandOver] = []
+        forgotten = False  # "C'est effacé": no row keyed by their room may come back
+        relaying = any(isinstance(e, Relay) for e in step.effects)
         for effect in step.effects:
             if isinstance(effect, Outcome):
                 await counters.record_effect(tx, day, effect, locale=state.locale)
+            elif isinstance(effect, HandOver) and relaying:
+                await self.desk.open(tx, room, effect, state)  # the relay needs the ticket
             elif isinstance(effect, HandOver):
                 handovers.append(effect)  # after the reply: "noted" comes before "you are n°1"
             elif isinstance(effect, Relay):
@@ -191,6 +195,7 @@ class Router:
                 await self.desk.end_by_person(tx, room)
             elif isinstance(effect, Forget):
                 await forget_person(tx, room)
+                forgotten = True
             else:
                 visible.append(effect)
         message = render(visible, self.catalogs.translator(state.locale),
@@ -199,7 +204,8 @@ class Router:
             await outbox.enqueue(tx, room, notice(message))
         for handover in handovers:
             await self.desk.open(tx, room, handover, state)
-        await conversations.save_state(tx, room, state)
+        if not forgotten:
+            await conversations.save_state(tx, room, state)
 
     async def _reply_only(self, ev: Incoming, state: State, effects: tuple[Any, ...]) -> None:
         message = render(effects, self.catalogs.translator(state.locale),
