@@ -501,6 +501,18 @@ async def test_distress_creates_a_priority_ticket_listed_first(
     await wait_body(sad, dm2, bot, "a pris votre demande")
     await wait_thread(a, room, bot, root.event_id, "Vous avez pris la demande n°2")
 
+    # distress while already waiting in the queue: safety numbers, relayed, priority raised
+    first_root = roots(a, room, bot)[0].event_id
+    care = await say(calm, dm1, bot, "en fait je veux mourir")
+    assert "3114" in care.body
+    await wait_thread(a, room, bot, first_root, "en fait je veux mourir")
+    await wait_thread(a, room, bot, first_root, "URGENTE")
+    before = len([e for e in room_messages(a, room, bot) if not relation(e)])
+    await a.send_text(room, "!file")
+    listing = await wait_main(a, room, bot, "n°", after=before)
+    lines = listing.source["content"]["body"].splitlines()
+    assert all("URGENTE" in line for line in lines), lines
+
 
 async def test_release_stop_and_leave(
     synapse: Any, bot_account: Any, make_person: Any, run_app: Any, tmp_path: Path
