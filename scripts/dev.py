@@ -71,9 +71,33 @@ def ensure_chromium() -> None:
               file=sys.stderr)
 
 
+def ensure_js_deps() -> None:
+    """`npm ci` in tests/js (matrix-js-sdk for the Element-stack test) when the lock changed."""
+    js = ROOT / "tests" / "js"
+    lock = js / "package-lock.json"
+    stamp = js / "node_modules" / ".relais-installed"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if not npm or not shutil.which("node"):
+        print("node and npm are missing: install Node.js 20+ for tests/test_element_stack.py",
+              file=sys.stderr)
+        return
+    say("installing matrix-js-sdk into tests/js/node_modules (npm ci, first run only)")
+    code = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=js
+    ).returncode
+    if code == 0:
+        stamp.write_text(wanted)
+    else:
+        print(f"npm ci failed ({code}): tests/test_element_stack.py will fail", file=sys.stderr)
+
+
 def cmd_test(extra: list[str]) -> int:
     ensure_venv()
     ensure_chromium()
+    ensure_js_deps()
     compile_catalogs()
     say("ruff")
     run(PY, "-m", "ruff", "check", "bot", "tests", "scripts", "bench")

@@ -1,0 +1,189 @@
+"""Relais seen by Element's own client stack, with "exclude insecure devices" on.
+
+Element (matrix-js-sdk + Rust crypto, `OnlySignedDevicesIsolationMode`) shares room keys only
+with devices that their owner cross-signed, and refuses to decrypt messages from other devices.
+nio does not enforce that, so the nio-based tests cannot tell whether our cross-signing is the
+kind Element accepts: this test runs tests/js/person.mjs (node, matrix-js-sdk pinned in
+tests/js/package-lock.json, installed by `scripts/dev.py test` with `npm ci`) against the real
+bot process on the test Synapse.
+"""
+
+# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from nio import MegolmEvent
+from test_app import (
+    PASSWORD,
+    REPO,
+    bot_process,  # noqa: F401  (fixture)
+    config_dict,
+    wait_until,
+)
+
+pytestmark = pytest.mark.matrix
+
+JS_DIR = REPO / "tests" / "js"
+SCRIPT = JS_DIR / "person.mjs"
+
+
+def js_ready() -> str:
+    """The node binary, after checking that `npm ci` was run (fails loudly, never skips)."""
+    node = shutil.which("node")
+    assert node, "node is not installed: the Element-stack test needs Node.js 20+ and npm"
+    assert (JS_DIR / "node_modules" / "matrix-js-sdk").is_dir(), (
+        "tests/js/node_modules is missing: run `npm ci` in tests/js "
+        "(python3 scripts/dev.py test does it)"
+    )
+    return node
+
+
+async def run_person(node: str, *args: str, timeout: float = 110) -> tuple[int, list[Any], str]:
+    """Run person.mjs; returns (exit code, its JSON lines, its stderr)."""
+    proc = await asyncio.create_subprocess_exec(
+        node, str(SCRIPT), *args,
+        cwd=JS_DIR,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), timeout)
+    except TimeoutError:
+        proc.kill()
+        out, err = await proc.communicate()
+    lines = []
+    for line in out.decode("utf-8", "replace").splitlines():
+        try:
+            lines.append(json.loads(line))
+        except ValueError:
+            lines.append({"step": "garbage", "line": line})
+    return proc.returncode if proc.returncode is not None else -1, lines, err.decode(
+        "utf-8", "replace"
+    )
+
+
+def step(lines: list[Any], name: str) -> dict[str, Any]:
+    found = [line for line in lines if line.get("step") == name]
+    assert found, f"person.mjs never reached step {name!r}: {lines}"
+    result: dict[str, Any] = found[-1]
+    return result
+
+
+async def test_element_excluding_insecure_devices_talks_to_the_bot(
+    synapse: Any,
+    register_user: Any,
+    bot_account: Any,
+    bot_process: Any,
+    tmp_path: Path,
+) -> None:
+    node = js_ready()
+    bot = bot_account.user_id
+    proc = bot_process(config_dict(tmp_path, synapse, bot, bot_account.mediators_room))
+    proc.start()
+    await proc.wait_running()
+    person = register_user("element")
+
+    code, lines, stderr = await run_person(
+        node,
+        "--homeserver", synapse.base_url,
+        "--user", person,
+        "--password", PASSWORD,
+        "--bot", bot,
+        "--say", "caf",
+        "--expect-reply",
+        "--timeout", "90",
+    )
+    report = f"exit {code}\nstdout: {json.dumps(lines, indent=1)}\nstderr: {stderr[-4000:]}\n" \
+             f"bot log: {proc.tail(3000)}"
+    done = step(lines, "done")
+    assert code == 0 and done["ok"], report
+
+    assert step(lines, "crypto")["isolation"] == "OnlySignedDevicesIsolationMode", report
+    assert step(lines, "own_cross_signing")["ready"], report
+
+    devices = step(lines, "bot_devices")["devices"]
+    assert len(devices) == 1, report  # a fresh bot account: the bot process's device only
+    device = devices[0]
+    assert device["signedByOwner"] is True, f"js-sdk: bot device not signed by its owner\n{report}"
+    # the person never verified the bot (no emoji comparison): cross-signed, not verified
+    assert device["crossSigningVerified"] is False, report
+
+    sent = step(lines, "sent")
+    assert sent["encrypted"] is True and sent["wire_type"] == "m.room.encrypted", report
+
+    reply = step(lines, "reply")
+    # The bot answering the question proves that it could decrypt "caf": with OnlySigned the
+    # room key went to its device only because js-sdk saw it as signed by its owner.
+    assert reply["encrypted"] and reply["decrypted"], report
+    assert reply["decryption_failure_reason"] is None, report
+    body = reply["body"] or ""
+    assert "Caf" in body, report
+    assert "pas pu lire" not in body, report  # the bot's "could not decrypt" message
+    assert reply["msgtype"] == "m.notice", report
+    assert reply["sender_device"] == device["device_id"], report
+    status = reply["sender_device_status"]
+    assert status is not None and status["signedByOwner"] is True, report
+    # No red shield in Element (grey/none is normal for a user the person did not verify).
+    info = reply["encryption_info"]
+    assert info is not None and info["shieldColour"] != "RED", report
+
+
+async def test_the_check_refuses_a_device_its_owner_did_not_cross_sign(
+    synapse: Any, register_user: Any, make_person: Any
+) -> None:
+    """Control: the same script against a nio client that never cross-signed its device.
+
+    Without this, the test above could pass with isolation silently off. Here js-sdk must keep
+    the room key from the unsigned device (it cannot read "caf") and refuse to decrypt its answer.
+    """
+    node = js_ready()
+    unsigned = await make_person("unsignedbot")
+    person = register_user("element")
+    script = asyncio.create_task(
+        run_person(
+            node,
+            "--homeserver", synapse.base_url,
+            "--user", person,
+            "--password", PASSWORD,
+            "--bot", unsigned.user_id,
+            "--say", "caf",
+            "--expect-reply",
+            "--timeout", "45",
+        )
+    )
+    await wait_until(lambda: bool(unsigned.client.invited_rooms) or script.done(), 45,
+                     "the invitation from the js-sdk person")
+    assert not script.done(), await script
+    room = next(iter(unsigned.client.invited_rooms))
+    await unsigned.client.join(room)
+
+    def from_person() -> list[Any]:
+        return [
+            e for r, e in unsigned.events
+            if r == room and e.sender == person
+            and (isinstance(e, MegolmEvent) or e.source.get("type") == "m.room.message")
+        ]
+
+    await wait_until(lambda: script.done() or bool(from_person()), 45, "the person's message")
+    assert not script.done(), await script
+    got = from_person()
+    assert got and all(isinstance(e, MegolmEvent) for e in got), (
+        "js-sdk shared its room key with a device its owner did not cross-sign", got
+    )
+    await unsigned.wait_joined(room, person, timeout=20)
+    await unsigned.send_text(room, "réponse d'un appareil non signé")
+    code, lines, stderr = await script
+    report = f"exit {code}\nstdout: {json.dumps(lines, indent=1)}\nstderr: {stderr[-3000:]}"
+    assert code != 0 and step(lines, "done")["ok"] is False, report
+    (device,) = step(lines, "bot_devices")["devices"]
+    assert device["signedByOwner"] is False, report
+    reply = step(lines, "reply")
+    assert reply["encrypted"] and not reply["decrypted"], report
+    assert reply["decryption_failure_reason"] == "UNSIGNED_SENDER_DEVICE", report
