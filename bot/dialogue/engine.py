@@ -628,7 +628,14 @@ class Engine:
                 (End("person_stopped"), Say(T.HANDOVER_ENDED), *self._menu_effects()),
             )
         if cmd is Command.LANGUAGE:
-            return Step(state, (Say(T.LANGUAGE_QUESTION), self._languages()))
+            # remember the list was shown: the answer "2" is for the bot, not the mediator
+            return Step(state.but(choices=_LANGUAGE_CHOICES),
+                        (Say(T.LANGUAGE_QUESTION), self._languages()))
+        if state.choices == _LANGUAGE_CHOICES:
+            state = state.but(choices=())
+            n = option_number(text, len(LOCALES))
+            if n is not None:
+                return self.set_locale(state, LOCALES[n - 1][0])
         code = _locale_named(text) if len(normalise(text).split()) <= 2 else None
         if code is not None and code != state.locale and normalise(text) in _LOCALE_WORDS:
             return self.set_locale(state, code)
@@ -694,6 +701,9 @@ _DISTRESS_TEXT = {
     Distress.SHELTER: T.DISTRESS_SHELTER,
     Distress.MEDICAL: T.DISTRESS_MEDICAL,
 }
+
+# Marker in State.choices during a handover: the language list was just shown.
+_LANGUAGE_CHOICES: tuple[str, ...] = tuple(f"language:{code}" for code, _ in LOCALES)
 
 _LOCALE_WORDS: dict[str, str] = {
     normalise(k): v
