@@ -107,7 +107,7 @@ async def test_sigkill_mid_traffic_every_message_answered_once(
 
     async def crash() -> None:
         for share, down in ((0.3, 2.0), (0.65, 0.5)):  # twice, the second restart at once
-            await wait_until(lambda: sum(map(len, sent)) >= total * share, 60, "traffic")
+            await wait_until(lambda s=share: sum(map(len, sent)) >= total * s, 60, "traffic")
             proc.kill()
             await asyncio.sleep(down)
             proc.start()
@@ -202,3 +202,35 @@ async def test_sigterm_exits_0_within_5_seconds(
     assert len(bot_messages(person, room, bot)) == 2
     rc, seconds = await proc.terminate(timeout=15)
     assert rc == 0 and seconds < 5, (rc, seconds)
+
+
+async def test_sigterm_mid_traffic_loses_nothing(
+    synapse: Any, bot_account: Any, make_person: Any, bot_process: Any, tmp_path: Path
+) -> None:
+    bot = bot_account.user_id
+    proc: BotProcess = bot_process(
+        config_dict(tmp_path, synapse, bot, bot_account.mediators_room)
+    )
+    proc.start()
+    await proc.wait_running()
+    people = await make_people(make_person, 4)
+    rooms = list(await asyncio.gather(*(p.create_dm(bot) for p in people)))
+    await asyncio.gather(*(p.wait_joined(r, bot, timeout=60)
+                           for p, r in zip(people, rooms, strict=True)))
+    sent: list[list[str]] = [[] for _ in people]
+
+    async def burst(k: int) -> None:
+        for i in range(4):
+            await people[k].send_text(rooms[k], text_for(i))
+            sent[k].append(text_for(i))
+
+    await asyncio.gather(*(burst(k) for k in range(len(people))))
+    rc, seconds = await proc.terminate(timeout=15)  # while replies are being made and sent
+    assert rc == 0 and seconds < 5, (rc, seconds, proc.tail())
+    proc.start()
+    await proc.wait_running()
+    trio = [(p, r, s) for p, r, s in zip(people, rooms, sent, strict=True)]
+    await wait_all_answered(trio, bot, timeout=60)
+    await asyncio.sleep(3)
+    problems = {k: check_replies(p, r, bot, s) for k, (p, r, s) in enumerate(trio)}
+    assert not {k: v for k, v in problems.items() if v}, problems
