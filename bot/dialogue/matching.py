@@ -148,6 +148,7 @@ _ARABIC_DIGITS = str.maketrans(
 
 _ELISION_PREFIXES = ("qu", "j", "l", "d", "m", "n", "s", "t", "c")
 
+# the C PyStemmer when installed (a dependency; same stems, 20x faster), else pure Python
 _stemmer_fr = snowballstemmer.stemmer("french")
 
 
