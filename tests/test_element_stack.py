@@ -187,3 +187,117 @@ async def test_the_check_refuses_a_device_its_owner_did_not_cross_sign(
     reply = step(lines, "reply")
     assert reply["encrypted"] and not reply["decrypted"], report
     assert reply["decryption_failure_reason"] == "UNSIGNED_SENDER_DEVICE", report
+
+
+async def run_person_with_steps(
+    node: str, actions: dict[int, Any], *args: str, timeout: float = 150
+) -> tuple[int, list[Any], str]:
+    """Like run_person; at {"step":"waiting","index":i} awaits actions[i]() then lets it go on."""
+    step_file = Path(args[args.index("--step-file") + 1])
+    proc = await asyncio.create_subprocess_exec(
+        node, str(SCRIPT), *args,
+        cwd=JS_DIR,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout and proc.stderr
+    lines: list[Any] = []
+    stderr_task = asyncio.create_task(proc.stderr.read())
+
+    async def follow() -> None:
+        assert proc.stdout
+        while raw := await proc.stdout.readline():
+            try:
+                line = json.loads(raw)
+            except ValueError:
+                line = {"step": "garbage", "line": raw.decode("utf-8", "replace")}
+            lines.append(line)
+            if line.get("step") == "waiting":
+                index = int(line["index"])
+                await actions[index]()
+                step_file.with_name(f"{step_file.name}.{index}").touch()
+
+    try:
+        await asyncio.wait_for(follow(), timeout)
+        await asyncio.wait_for(proc.wait(), 10)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
+    err = await stderr_task
+    code = proc.returncode if proc.returncode is not None else -1
+    return code, lines, err.decode("utf-8", "replace")
+
+
+def steps(lines: list[Any], name: str, index: int) -> dict[str, Any]:
+    found = [line for line in lines if line.get("step") == name and line.get("index") == index]
+    assert found, f"person.mjs never reached step {name!r} #{index}: {lines}"
+    result: dict[str, Any] = found[-1]
+    return result
+
+
+async def test_element_keeps_talking_after_a_restart_and_a_lost_store(
+    synapse: Any,
+    register_user: Any,
+    bot_account: Any,
+    bot_process: Any,
+    tmp_path: Path,
+) -> None:
+    """One js-sdk session: the bot restarts (same device), then loses its Matrix store.
+
+    A lost store means a new device and new cross-signing keys (cross_signing.json lived in the
+    store): js-sdk sees a changed identity. Element then shows a warning; what matters here is
+    whether it still shares keys with the new device and decrypts its replies.
+    """
+    node = js_ready()
+    bot = bot_account.user_id
+    data = config_dict(tmp_path, synapse, bot, bot_account.mediators_room)
+    store = Path(data["matrix"]["store_path"])
+    proc = bot_process(data)
+    proc.start()
+    await proc.wait_running()
+    person = register_user("element")
+
+    async def restart() -> None:
+        rc, _ = await proc.terminate()
+        assert rc == 0, proc.tail()
+        proc.start()
+        await proc.wait_running()
+
+    async def lose_store() -> None:
+        rc, _ = await proc.terminate()
+        assert rc == 0, proc.tail()
+        shutil.rmtree(store)
+        proc.start()
+        await proc.wait_running()
+
+    code, lines, stderr = await run_person_with_steps(
+        node,
+        {1: restart, 2: lose_store},
+        "--homeserver", synapse.base_url,
+        "--user", person,
+        "--password", PASSWORD,
+        "--bot", bot,
+        "--say", "caf",
+        "--say", "menu",
+        "--say", "aide",
+        "--step-file", str(tmp_path / "step"),
+        "--expect-reply",
+        "--timeout", "140",
+    )
+    report = f"exit {code}\nstdout: {json.dumps(lines, indent=1)}\nstderr: {stderr[-4000:]}\n" \
+             f"bot log: {proc.tail(3000)}"
+    assert code == 0 and step(lines, "done")["ok"], report
+    first, second, third = (steps(lines, "bot_devices", i) for i in range(3))
+    assert [d["signedByOwner"] for d in first["devices"]] == [True], report
+    assert second["devices"] == first["devices"], report  # a restart keeps the device
+    (new_device,) = third["devices"]
+    assert new_device["device_id"] != first["devices"][0]["device_id"], report
+    assert new_device["signedByOwner"] is True, report
+    # Element's "identity was reset" warning: shown after the lost store only, never blocking
+    # (the person never verified the bot; a verified bot would make Element refuse to send).
+    approvals = [d["needs_user_approval"] for d in (first, second, third)]
+    assert approvals == [False, False, True], report
+    for i in range(3):
+        reply = steps(lines, "reply", i)
+        assert reply["decrypted"], report
+        assert "pas pu lire" not in (reply["body"] or ""), report

@@ -6,7 +6,11 @@
 // bot's cross-signing is the kind js-sdk accepts, not just the kind nio or our own code accepts.
 //
 //   node tests/js/person.mjs --homeserver URL --user U --password P --bot @bot:localhost \
-//        --say "caf" --expect-reply [--timeout 90]
+//        --say "caf" --expect-reply [--timeout 90] [--say "menu" --step-file /tmp/x]
+//
+// Several --say: one after the other, each waiting for its reply. With --step-file F, before
+// message i (from 1) the script prints {"step":"waiting","index":i} and waits for F.i to exist,
+// so that a test can restart or break the bot in between with the same js-sdk session.
 //
 // stdout: one JSON object per line ({"step": ...}); the last one is {"step":"done","ok":...}.
 // stderr: js-sdk's own logs (warnings and errors only) and the failure reason.
@@ -44,7 +48,8 @@ const { values: args } = parseArgs({
         user: { type: "string" },
         password: { type: "string" },
         bot: { type: "string" },
-        say: { type: "string", default: "caf" },
+        say: { type: "string", multiple: true, default: ["caf"] },
+        "step-file": { type: "string" },
         "expect-reply": { type: "boolean", default: false },
         timeout: { type: "string", default: "90" },
     },
@@ -168,7 +173,23 @@ async function main() {
     });
     emit("bot_joined", {});
 
-    // --- what js-sdk knows about the bot's devices, with a fresh /keys/query
+    const room = client.getRoom(roomId);
+    for (const [index, text] of args.say.entries()) {
+        if (index > 0 && args["step-file"]) {
+            // the test changes something on the bot's side (restart, lost store...) meanwhile
+            emit("waiting", { index });
+            const { existsSync } = await import("node:fs");
+            await waitFor(`${args["step-file"]}.${index}`, () =>
+                existsSync(`${args["step-file"]}.${index}`),
+            );
+        }
+        await reportBotDevices(crypto, index);
+        await sayAndWaitReply(crypto, room, text, index);
+    }
+}
+
+/** What js-sdk knows about the bot's devices and identity, after a fresh /keys/query. */
+async function reportBotDevices(crypto, index) {
     const devices = await crypto.getUserDeviceInfo([args.bot], true);
     const botDevices = [...(devices.get(args.bot)?.values() ?? [])];
     const seen = [];
@@ -178,18 +199,22 @@ async function main() {
     }
     const identity = await crypto.getUserVerificationStatus(args.bot);
     emit("bot_devices", {
+        index,
         devices: seen,
-        identity_known: identity.knowsOldIdentity ?? null,
+        identity_known: identity.known,
         identity_verified: identity.isCrossSigningVerified(),
         needs_user_approval: identity.needsUserApproval,
     });
     if (botDevices.length === 0) throw new Failure("js-sdk sees no device for the bot");
+}
 
-    // --- say something; collect the bot's decrypted reply
-    const room = client.getRoom(roomId);
-    const sent = await client.sendMessage(roomId, { msgtype: "m.text", body: args.say });
+/** Send `text`; with --expect-reply, wait for the bot's next message and report on it. */
+async function sayAndWaitReply(crypto, room, text, index) {
+    const roomId = room.roomId;
+    const sent = await client.sendMessage(roomId, { msgtype: "m.text", body: text });
     const sentEvent = room.findEventById(sent.event_id);
     emit("sent", {
+        index,
         event_id: sent.event_id,
         encrypted: sentEvent ? sentEvent.isEncrypted() : null,
         wire_type: sentEvent ? sentEvent.getWireType() : null,
@@ -198,15 +223,19 @@ async function main() {
     if (!args["expect-reply"]) return;
 
     const reply = await waitFor(
-        "the bot's reply",
+        `the bot's reply to message ${index}`,
         () => {
             const events = room.getLiveTimeline().getEvents();
             const start = events.findIndex((e) => e.getId() === sent.event_id);
             if (start < 0) return null;
             return events
                 .slice(start + 1)
-                .find((e) => e.getSender() === args.bot && e.getWireType() === "m.room.encrypted"
-                    || e.getSender() === args.bot && e.getType() === "m.room.message");
+                .find(
+                    (e) =>
+                        e.getSender() === args.bot &&
+                        (e.getWireType() === "m.room.encrypted" ||
+                            e.getType() === "m.room.message"),
+                );
         },
         100,
     );
@@ -233,6 +262,7 @@ async function main() {
         ? await crypto.getDeviceVerificationStatus(args.bot, senderDevice)
         : null;
     emit("reply", {
+        index,
         body: reply.getContent().body ?? null,
         msgtype: reply.getContent().msgtype ?? null,
         encrypted: reply.isEncrypted(),
@@ -244,7 +274,8 @@ async function main() {
     });
     if (reply.isDecryptionFailure()) {
         throw new Failure(
-            `the bot's reply could not be decrypted: ${reply.decryptionFailureReason}`,
+            `the bot's reply to message ${index} could not be decrypted: ` +
+                `${reply.decryptionFailureReason}`,
         );
     }
 }
