@@ -400,6 +400,8 @@ async def open_db(path: str | Path, *, migrations: Sequence[Migration] = MIGRATI
         await conn.execute("PRAGMA journal_mode = WAL")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
+        # deleted rows are overwritten, not left in free pages: forgetting must really forget
+        await conn.execute("PRAGMA secure_delete = ON")
         db = Database(conn, path_str)
         await _migrate(db, migrations)
     except BaseException:
