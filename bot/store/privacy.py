@@ -101,7 +101,8 @@ async def purge(
     """Delete what is no longer needed; returns how many rows went, per kind.
 
     - conversation states untouched for ``state_days`` (except a person in an active handover),
-    - message copies, relays and the person link of tickets closed ``ticket_days`` ago,
+    - message copies, relays, the person link and the mediator's id of tickets closed
+      ``ticket_days`` ago,
     - handled event ids after 7 days, sent outbox rows after a day.
     """
     at = now_s(now)
@@ -121,9 +122,12 @@ async def purge(
         relays = await tx.execute(
             f"DELETE FROM relays WHERE ticket_id IN ({old})", (ticket_cutoff,)
         )
+        # who handled a request is personal data too (the mediator's Matrix id): it goes with
+        # the person's link; the ticket number, topic and dates stay for the threads
         unlinked = await tx.execute(
-            "UPDATE tickets SET person_room = NULL, path = '[]' WHERE status = 'closed'"
-            " AND closed_at < ? AND (person_room IS NOT NULL OR path != '[]')",
+            "UPDATE tickets SET person_room = NULL, path = '[]', claimed_by = NULL"
+            " WHERE status = 'closed' AND closed_at < ?"
+            " AND (person_room IS NOT NULL OR path != '[]' OR claimed_by IS NOT NULL)",
             (ticket_cutoff,),
         )
         handled = await tx.execute(
