@@ -3,9 +3,9 @@
 Element (matrix-js-sdk + Rust crypto, `OnlySignedDevicesIsolationMode`) shares room keys only
 with devices that their owner cross-signed, and refuses to decrypt messages from other devices.
 nio does not enforce that, so the nio-based tests cannot tell whether our cross-signing is the
-kind Element accepts: this test runs tests/js/person.mjs (node, matrix-js-sdk pinned in
+kind Element accepts: these tests run tests/js/person.mjs (node, matrix-js-sdk pinned in
 tests/js/package-lock.json, installed by `scripts/dev.py test` with `npm ci`) against the real
-bot process on the test Synapse.
+bot process on the test Synapse, and against an uncross-signed nio device as a control.
 """
 
 # ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
