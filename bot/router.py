@@ -154,19 +154,40 @@ class Router:
             await self.outlet.typing(ev.room_id, False)
 
     def _step(self, state: State, text: str) -> tuple[Step, State]:
-        prefix: tuple[Any, ...] = ()
+        asked = language.requested_locale(text)
+        named = asked if asked is not None and asked != "ask" else None
         if not state.started:
-            detected = language.detect(text)
-            if detected in ("en", "ar") and detected != state.locale:
-                state = state.but(locale=detected)
-                prefix = (Say(T.LANGUAGE_DETECTED),)
-        else:
-            asked = language.requested_locale(text)
-            if (asked not in (None, "ask") and asked != state.locale
-                    and state.phase is not Phase.LANGUAGE):
-                step = self.engine.set_locale(state, str(asked))
-                return step, state
+            return self._first_step(state, text, named, asked == "ask")
+        if state.phase is Phase.LANGUAGE or (named is None and asked != "ask"):
+            return self.engine.step(state, text), state
+        if named == state.locale:
+            return self.engine.step(state, text), state
+        # a language named or asked for; distress comes first, in the language named
+        plain = self.engine.step(state.but(locale=named) if named else state, text)
+        if _distress(plain):
+            return plain, state
+        if named is not None:
+            return self.engine.set_locale(state, named), state
+        listed = self.engine.ask_language(state)
+        if state.phase is Phase.HANDOVER:  # "je parle pas français" is for the mediator too
+            return Step(listed.state, (*plain.effects, *listed.effects)), state
+        return listed, state
+
+    def _first_step(self, state: State, text: str, named: str | None,
+                    ask: bool) -> tuple[Step, State]:
+        """The first message: answer in the language it is written in, or the one it names."""
+        detected = named or language.detect(text)
+        prefix: tuple[Effect, ...] = ()
+        if detected in ("en", "ar") and detected != state.locale:
+            state = state.but(locale=detected)
+            prefix = (Say(T.LANGUAGE_DETECTED),)
         step = self.engine.step(state, text)
+        if not _distress(step):
+            if named is not None:  # "english", "العربية": the welcome and the menu
+                step = self.engine.start(state)
+            elif ask:  # "je parle pas français": the welcome and the list of languages
+                step = self.engine.ask_language(state)
+                prefix = ()
         if prefix:
             step = Step(step.state, (*step.effects[:1], *prefix, *step.effects[1:]))
         return step, state
@@ -290,6 +311,10 @@ class Router:
                 return
             self.kick()
             await asyncio.sleep(0.05)
+
+
+def _distress(step: Step) -> bool:
+    return any(isinstance(e, Outcome) and e.kind == "distress" for e in step.effects)
 
 
 def fallback_notice(text: str) -> dict[str, Any]:

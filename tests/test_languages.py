@@ -367,3 +367,37 @@ async def test_distress_in_english_and_arabic_during_handover(
     lines = listing.source["content"]["body"].splitlines()
     assert len(lines) == 2 and all("URGENTE (détresse)" in line for line in lines), lines
     assert not [e for e in bot_messages(en, dm_en, bot) if "Traceback" in str(e.body)]
+
+
+async def test_language_named_or_refused(
+    synapse: Any, bot_account: Any, make_person: Any, run_app: Any, tmp_path: Path
+) -> None:
+    """A first message "english" welcomes in English; "je parle pas français" gets the list;
+    a language named together with distress still gets the emergency numbers first."""
+    bot, room, a = bot_account.user_id, bot_account.mediators_room, bot_account.mediator
+    await started(run_app, synapse, bot_account, tmp_path)
+
+    async def person() -> tuple[Any, str]:
+        p = await make_person("person")
+        return p, await open_dm(p, bot)
+
+    (named, dm1), (refuses, dm2), (sad, dm3) = await asyncio.gather(person(), person(), person())
+
+    first = await say(named, dm1, bot, "english")
+    assert tr("en", "Bonjour, je suis Relais. Je suis un robot, pas une personne.") in first.body
+    assert all(line in first.body for line in menu_lines("en")), first.body
+    assert tr("fr", T.NOT_UNDERSTOOD) not in first.body and "Bonjour" not in first.body
+
+    listed = await say(refuses, dm2, bot, "je parle pas français")
+    assert "Bonjour, je suis Relais" in listed.body  # the welcome, once
+    assert tr("fr", T.LANGUAGE_QUESTION) in listed.body and "3. العربية" in listed.body
+    assert tr("fr", T.NOT_UNDERSTOOD) not in listed.body
+    ar = await say(refuses, dm2, bot, "3")
+    assert_rtl(ar)
+    assert ar.body.startswith(tr("ar", T.LANGUAGE_SET)), ar.body
+
+    await say(sad, dm3, bot, "bonjour")
+    care = await say(sad, dm3, bot, "english i want to die")
+    assert tr("en", T.DISTRESS_INTRO) in care.body and "3114" in care.body, care.body
+    assert tr("en", T.LANGUAGE_SET) not in care.body
+    await wait_until(lambda: len(urgent_roots(a, room, bot)) >= 1, 30, "an urgent ticket")

@@ -424,6 +424,16 @@ class Engine:
             return self._at_menu(state.but(phase=Phase.MENU), text)
         return self.set_locale(state, code)
 
+    def ask_language(self, state: State) -> Step:
+        """The list of languages ("langue", or "je parle pas français" seen by the router)."""
+        effects: tuple[Effect, ...] = (Say(T.LANGUAGE_QUESTION), self._languages())
+        if not state.started:
+            effects = (Welcome(), *effects)
+        if state.phase is Phase.HANDOVER:
+            # remember the list was shown: the answer "2" is for the bot, not the mediator
+            return Step(state.but(choices=_LANGUAGE_CHOICES), effects)
+        return Step(state.but(phase=Phase.LANGUAGE, started=True), effects)
+
     def set_locale(self, state: State, code: str) -> Step:
         effects: list[Effect] = [SetLocale(code), Say(T.LANGUAGE_SET)]
         if code == "ar":
@@ -455,8 +465,7 @@ class Engine:
                  Say(T.STOPPED), End("stop")) if state.node else (Say(T.STOPPED), End("stop")),
             )
         if cmd is Command.LANGUAGE:
-            return Step(state.but(phase=Phase.LANGUAGE),
-                        (Say(T.LANGUAGE_QUESTION), self._languages()))
+            return self.ask_language(state)
         if cmd is Command.FORGET:
             return Step(state.but(phase=Phase.CONFIRM_FORGET),
                         (Say(T.FORGET_QUESTION), self._yes_no_options(T.YES, T.NO)))
@@ -628,9 +637,7 @@ class Engine:
                 (End("person_stopped"), Say(T.HANDOVER_ENDED), *self._menu_effects()),
             )
         if cmd is Command.LANGUAGE:
-            # remember the list was shown: the answer "2" is for the bot, not the mediator
-            return Step(state.but(choices=_LANGUAGE_CHOICES),
-                        (Say(T.LANGUAGE_QUESTION), self._languages()))
+            return self.ask_language(state)
         if state.choices == _LANGUAGE_CHOICES:
             state = state.but(choices=())
             n = option_number(text, len(LOCALES))
