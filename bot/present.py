@@ -7,6 +7,7 @@ is what people see. Translation happens here, at the last moment, with the perso
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -35,6 +36,8 @@ CONTACT_PHONE = T.N_("Téléphone : {phone}")
 CONTACT_HOURS = T.N_("Horaires : {hours}")
 CONTACT_PLACE = T.N_("Où : {place}")
 PARTIAL_TRANSLATION = T.N_("(Ce texte n'est pas encore traduit.)")
+
+_LATIN = re.compile(r"[A-Za-zÀ-ÿ]{2}")
 
 _KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
 
@@ -67,9 +70,13 @@ def render(
     html_parts: list[str] = []
     footer = False
 
-    def para(text: str) -> None:
+    def french(source: str, shown: str) -> str:
+        """In a right-to-left message, a paragraph still in French reads left to right."""
+        return ' dir="ltr"' if rtl and shown == source and _LATIN.search(source) else ""
+
+    def para(text: str, attr: str = "") -> None:
         text_parts.append(text)
-        html_parts.append("<p>" + html.escape(text).replace("\n", "<br>") + "</p>")
+        html_parts.append(f"<p{attr}>" + html.escape(text).replace("\n", "<br>") + "</p>")
 
     for effect in effects:
         if isinstance(effect, Welcome):
@@ -82,13 +89,15 @@ def render(
             para(Say(WELCOME_DATA, (("days", str(identity.retention_days)),)).format_with(
                 translate(WELCOME_DATA)))
         elif isinstance(effect, Say):
-            para(effect.format_with(translate(effect.text)))
+            shown = translate(effect.text)
+            para(effect.format_with(shown), french(effect.text, shown))
         elif isinstance(effect, Options):
             footer = footer or effect.footer
             lines = [f"{c.number}. {translate(c.label)}" for c in effect.items]
             text_parts.append("\n".join(lines))
             html_parts.append(
-                "<ol>" + "".join(f"<li>{html.escape(translate(c.label))}</li>"
+                "<ol>" + "".join(f"<li{french(c.label, translate(c.label))}>"
+                                 f"{html.escape(translate(c.label))}</li>"
                                  for c in effect.items) + "</ol>"
             )
         elif isinstance(effect, ShowLink):

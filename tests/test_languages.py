@@ -401,3 +401,22 @@ async def test_language_named_or_refused(
     assert tr("en", T.DISTRESS_INTRO) in care.body and "3114" in care.body, care.body
     assert tr("en", T.LANGUAGE_SET) not in care.body
     await wait_until(lambda: len(urgent_roots(a, room, bot)) >= 1, 30, "an urgent ticket")
+
+
+def test_untranslated_paragraph_reads_left_to_right_in_arabic() -> None:
+    """A French paragraph left in an Arabic reply keeps its own direction (punctuation)."""
+    from bot.dialogue.model import Choice, Options, Say
+    from bot.present import render
+
+    message = render(
+        [Say(T.MENU_INTRO), Say("Un texte que personne n'a traduit."),
+         Options((Choice(1, "La Caf : APL"), Choice(2, "Une option pas traduite")))],
+        CATALOGS.translator("ar"), rtl=True,
+    )
+    assert message is not None
+    assert message.html.startswith('<div dir="rtl">')
+    assert f"<p>{tr('ar', T.MENU_INTRO)}</p>" in message.html
+    assert "<p dir=\"ltr\">Un texte que personne n&#x27;a traduit.</p>" in message.html
+    assert '<li dir="ltr">Une option pas traduite</li>' in message.html
+    french = render([Say("Un texte que personne n'a traduit.")], CATALOGS.translator("fr"))
+    assert french is not None and "dir=" not in french.html
