@@ -4,7 +4,8 @@
 1. Load + validate a generated tree of 2,000 nodes (target < 1 s), against a baseline of
    parsing the same files with plain ``yaml.safe_load`` in the same run.
 2. One engine step with free-text routing across all topics of the shipped dialogues
-   (targets: median < 100 µs, p99 < 1 ms), against a baseline of ``normalise`` alone.
+   (targets: median < 100 µs, p99 < 1 ms), against a baseline of ``normalise`` alone; twice:
+   each message's extra word a word+number, then letters only (unknown words, fuzzy lookups).
 
     python bench/dialogue.py [--nodes 2000] [--rounds 20]
 """
@@ -74,7 +75,9 @@ def bench_load(nodes: int, rounds: int) -> None:
     print(f"  baseline yaml.safe_load only: {b * 1000:.0f} ms; ratio {f / b:.2f}x")
 
 
-def bench_step() -> None:
+def bench_step(*, letters: bool = False) -> None:
+    """``letters``: the extra word has no digit, so each message brings an unknown word that
+    goes through the fuzzy lookups (digits skip them), as a typo would."""
     loaded = load(ROOT / "dialogues")
     engine = Engine(loaded.tree)
     corpus = [item["text"] for item in
@@ -83,7 +86,15 @@ def bench_step() -> None:
     start = engine.start(State()).state
     rng = random.Random(3)
     # every message is unique (a random extra word), so no cache can answer for the engine
-    messages = [f"{rng.choice(corpus)} {rng.choice(WORDS)}{i}" for i in range(5000)]
+    if letters:
+        alphabet = "abcdefghijklmnopqrstuvwxyz"
+        extras = ["".join(rng.choice(alphabet) for _ in range(rng.randint(4, 11)))
+                  for _ in range(5000)]
+        extras = [f"{w}{alphabet[i % 26]}{alphabet[i // 26 % 26]}" for i, w in enumerate(extras)]
+    else:
+        extras = [f"{rng.choice(WORDS)}{i}" for i in range(5000)]
+    messages = [f"{rng.choice(corpus)} {extra}" for extra in extras]
+    assert len(set(messages)) == len(messages)
     for text in messages[:200]:  # warm the caches as a running bot would be
         engine.step(start, text)
     steps, base = [], []
@@ -99,8 +110,9 @@ def bench_step() -> None:
     med = statistics.median(steps) / 1000
     p99 = steps[int(len(steps) * 0.99)] / 1000
     bmed = statistics.median(base) / 1000
+    kind = "letters only (fuzzy lookups)" if letters else "word+number"
     print(f"engine step with routing over {len(loaded.tree.topics)} topics, "
-          f"{len(messages)} messages: median {med:.0f} µs (target < 100), "
+          f"{len(messages)} messages, extra word {kind}: median {med:.0f} µs (target < 100), "
           f"p99 {p99:.0f} µs (target < 1000)")
     print(f"  baseline normalise() only: median {bmed:.1f} µs; ratio {med / bmed:.1f}x")
 
@@ -112,6 +124,7 @@ def main() -> int:
     args = parser.parse_args()
     bench_load(args.nodes, args.rounds)
     bench_step()
+    bench_step(letters=True)
     return 0
 
 

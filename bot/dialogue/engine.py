@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 from bot.dialogue import texts as T
 from bot.dialogue.matching import (
@@ -125,7 +126,9 @@ _NO = frozenset(
 )  # fmt: skip
 
 
+@lru_cache(maxsize=256)
 def command_of(text: str) -> Command | None:
+    """The command a message is, if any. Cached (small): a step asks for it up to twice."""
     norm = normalise(text)
     if not norm and text.strip() == "?":
         return Command.HELP

@@ -280,6 +280,7 @@ class KeywordIndex:
     _cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _specificity: dict[str, float] = field(default_factory=dict)
+    _constants: tuple[tuple[float, float], ...] = ()
     _buckets: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     # the keywords' own words (unstemmed) -> their stem, for typos the stemmer cannot reduce
     surface: dict[str, str] = field(default_factory=dict)
@@ -307,6 +308,12 @@ class KeywordIndex:
                 owners_by_stem.setdefault(s, set()).add(kw.owner)
         index.vocab = tuple(sorted(index.by_stem))
         index._specificity = {s: 1.0 / len(o) ** 0.5 for s, o in owners_by_stem.items()}
+        # per keyword, what match() would otherwise recompute per message (same arithmetic)
+        index._constants = tuple(
+            (sum(index._specificity.get(s, 1.0) for s in kw.stems),
+             1.0 + 0.25 * (len(kw.stems) - 1))
+            for kw in index.keywords
+        )
         return index
 
     def _near(self, length: int, spread: int) -> tuple[str, ...]:
@@ -403,19 +410,25 @@ class KeywordIndex:
         scores: dict[str, float] = {}
         strength: dict[str, float] = {}
         phrases: dict[str, list[str]] = {}
+        keywords = self.keywords
+        constants = self._constants
         for i in candidates:
-            kw = self.keywords[i]
+            kw = keywords[i]
             if owners is not None and kw.owner not in owners:
                 continue
-            if not all(s in present for s in kw.stems):
-                continue
-            quality = min(present[s] for s in kw.stems)
-            weight = sum(self._specificity.get(s, 1.0) for s in kw.stems)
-            value = quality * weight * (1.0 + 0.25 * (len(kw.stems) - 1))
-            scores[kw.owner] = scores.get(kw.owner, 0.0) + value
-            strength[kw.owner] = max(strength.get(kw.owner, 0.0),
-                                     quality * (1.0 + 0.25 * (len(kw.stems) - 1)))
-            phrases.setdefault(kw.owner, []).append(kw.phrase)
+            stems = kw.stems
+            if len(stems) == 1:
+                quality = present[stems[0]]  # a candidate of its only stem: present
+            else:
+                if not all(s in present for s in stems):
+                    continue
+                quality = min(present[s] for s in stems)
+            weight, size = constants[i]
+            value = quality * weight * size
+            owner = kw.owner
+            scores[owner] = scores.get(owner, 0.0) + value
+            strength[owner] = max(strength.get(owner, 0.0), quality * size)
+            phrases.setdefault(owner, []).append(kw.phrase)
         hits = [Hit(o, sc, tuple(phrases[o]), strength[o]) for o, sc in scores.items()]
         hits.sort(key=lambda h: (-h.score, h.owner))
         return hits
