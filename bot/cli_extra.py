@@ -18,7 +18,9 @@ def _setup_logging(level: str) -> None:
         level=getattr(logging, level, logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    for noisy in ("nio", "aiohttp", "peewee"):
+    # nio logs user, device and room ids even at WARNING: keep it to errors (privacy)
+    logging.getLogger("nio").setLevel(logging.ERROR)
+    for noisy in ("aiohttp", "peewee"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

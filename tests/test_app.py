@@ -331,11 +331,6 @@ def test_wrong_password_exits_2_with_one_sentence(
     assert_one_sentence(result, "matrix.password")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/cli_extra._setup_logging sets the 'nio' logger to WARNING, so Transport.start() "
-    "no longer quiets it to ERROR: nio.crypto warnings log user and device ids",
-)
 async def test_process_log_has_no_ids_or_text(
     synapse: Any, bot_account: Any, make_person: Any, bot_process: Any, tmp_path: Path
 ) -> None:
