@@ -44,6 +44,10 @@ SILENT_PERSON = N_(
 )
 RELEASED_PERSON = N_("Votre demande attend une autre personne de l'équipe.")
 DEFAULT_NAME = N_("Une personne de l'équipe")
+FORGOTTEN_PERSON = N_(
+    "L'équipe a effacé ce que Relais gardait sur cette conversation. "
+    "Vous êtes revenu au menu du robot."
+)
 
 # --- what mediators read (mediators' locale)
 ROOT = N_(
@@ -72,6 +76,8 @@ CLOSED = N_("La demande n°{number} est fermée.")
 FORGOTTEN = N_("Les données de la personne n°{number} sont effacées.")
 NAME_SET = N_("C'est noté : les personnes verront « {name} ».")
 PERSON_LEFT = N_("La personne a quitté la conversation.")
+LANGUAGE_CHANGED = N_("La personne lit maintenant en : {locale}. Les messages du robot lui "
+                      "arrivent dans cette langue ; les vôtres sont transmis tels quels.")
 PERSON_STOPPED = N_("La personne a arrêté la conversation.")
 PERSON_SILENT = N_("La personne n'a pas écrit depuis longtemps : demande fermée.")
 REMINDER = N_("Rappel : la demande n°{number} attend depuis {minutes} minutes.")
@@ -300,6 +306,12 @@ class Desk:
         await self._thread_content(tx, ticket, content, relay_source=event_id)
         return True
 
+    async def language_changed(self, tx: Conn, person_room: str, locale: str) -> None:
+        """Tell the thread: the mediator may want to write in the person's new language."""
+        ticket = await tickets.active_for_room(tx, person_room)
+        if ticket is not None:
+            await self._to_thread(tx, ticket, self._m(LANGUAGE_CHANGED, locale=locale))
+
     async def end_by_person(self, tx: Conn, person_room: str, *, left: bool = False) -> None:
         ticket = await tickets.active_for_room(tx, person_room)
         if ticket is None:
@@ -442,6 +454,9 @@ class Desk:
                     await self._to_thread(tx, current, self._m(
                         TRANSFERRED, number=str(ticket.number), name=await self._name(tx, target)))
                     await self._edit_root(tx, current, taken_by=await self._name(tx, target))
+                    person_name = await self._person_name(tx, target, ticket.locale)
+                    await self._to_person(tx, ticket, self._p(ticket.locale, CLAIMED_PERSON,
+                                                              name=person_name), ticket.locale)
                 else:
                     await self._to_thread(tx, ticket, self._m(NOT_YOURS,
                                           name=await self._name(tx, ticket.claimed_by)))
@@ -459,6 +474,10 @@ class Desk:
                     from bot.store.privacy import forget_person
 
                     await self._person_back_to_bot(tx, ticket, rate=False)
+                    await self._to_person(tx, ticket, self._p(ticket.locale, FORGOTTEN_PERSON),
+                                          ticket.locale)
+                    if await self._close(tx, ticket, at=at):
+                        await self._edit_root(tx, ticket, closed=True)
                     await forget_person(tx, room, now=at)
                 await self._to_thread(tx, ticket, self._m(FORGOTTEN, number=str(ticket.number)))
 
