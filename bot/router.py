@@ -31,6 +31,7 @@ from bot.dialogue.model import (
     Phase,
     Relay,
     Say,
+    SetLocale,
     State,
     Step,
 )
@@ -214,6 +215,9 @@ class Router:
                     visible.extend(self.engine.start(state).effects)
             elif isinstance(effect, End):
                 await self.desk.end_by_person(tx, room)
+            elif isinstance(effect, SetLocale):
+                if state.phase is Phase.HANDOVER:
+                    await self.desk.language_changed(tx, room, effect.locale)
             elif isinstance(effect, Forget):
                 await forget_person(tx, room)
                 forgotten = True

@@ -198,6 +198,7 @@ async def test_switch_language_during_handover(
     switched = await say(p, dm, bot, "english")
     assert switched.body.startswith(tr("en", T.LANGUAGE_SET)), switched.body
     assert tr("en", T.MENU_INTRO) not in switched.body, switched.body
+    await wait_thread(a, room, bot, root_id, "La personne lit maintenant en : en.")
     await p.send_text(dm, "my CAF account is blocked")
     await wait_thread(a, room, bot, root_id, "my CAF account is blocked")
 
@@ -232,6 +233,7 @@ async def test_switch_language_during_handover(
     ar = await say(p, dm, bot, "العربية")
     assert_rtl(ar)
     assert ar.body.startswith(tr("ar", T.LANGUAGE_SET)), ar.body
+    await wait_thread(a, room, bot, root_id, "La personne lit maintenant en : ar.")
     await p.send_text(dm, "شكرا جزيلا")
     await wait_thread(a, room, bot, root_id, "شكرا جزيلا")
     await in_thread_send(a, room, root_id, "مرحبا")
