@@ -454,9 +454,10 @@ class Desk:
                     await self._to_thread(tx, current, self._m(
                         TRANSFERRED, number=str(ticket.number), name=await self._name(tx, target)))
                     await self._edit_root(tx, current, taken_by=await self._name(tx, target))
-                    person_name = await self._person_name(tx, target, ticket.locale)
-                    await self._to_person(tx, ticket, self._p(ticket.locale, CLAIMED_PERSON,
-                                                              name=person_name), ticket.locale)
+                    locale = await self._person_locale(tx, ticket)
+                    person_name = await self._person_name(tx, target, locale)
+                    await self._to_person(tx, ticket, self._p(locale, CLAIMED_PERSON,
+                                                              name=person_name), locale)
                 else:
                     await self._to_thread(tx, ticket, self._m(NOT_YOURS,
                                           name=await self._name(tx, ticket.claimed_by)))
@@ -474,8 +475,8 @@ class Desk:
                     from bot.store.privacy import forget_person
 
                     await self._person_back_to_bot(tx, ticket, rate=False)
-                    await self._to_person(tx, ticket, self._p(ticket.locale, FORGOTTEN_PERSON),
-                                          ticket.locale)
+                    locale = await self._person_locale(tx, ticket)
+                    await self._to_person(tx, ticket, self._p(locale, FORGOTTEN_PERSON), locale)
                     if await self._close(tx, ticket, at=at):
                         await self._edit_root(tx, ticket, closed=True)
                     await forget_person(tx, room, now=at)
