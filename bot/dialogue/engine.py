@@ -25,6 +25,7 @@ from bot.dialogue.matching import (
     KeywordIndex,
     label_similarity,
     normalise,
+    normalised_words,
     option_number,
     words,
 )
@@ -136,7 +137,8 @@ def command_of(text: str) -> Command | None:
     if cmd is not None:
         return cmd
     # "menu svp", "stop merci", "retour stp": a command word plus politeness
-    toks = [t for t in words(norm) if t not in STOPWORDS and t not in ("plait", "te", "svp")]
+    toks = [t for t in normalised_words(norm)
+            if t not in STOPWORDS and t not in ("plait", "te", "svp")]
     if len(toks) == 1 and toks[0] in _COMMANDS and _COMMANDS[toks[0]] not in (
         Command.GREETING, Command.THANKS, Command.HUMAN
     ):

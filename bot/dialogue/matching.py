@@ -152,12 +152,12 @@ _ELISION_PREFIXES = ("qu", "j", "l", "d", "m", "n", "s", "t", "c")
 _stemmer_fr = snowballstemmer.stemmer("french")
 
 
-# Every combining mark (accents, Arabic harakat…): built once from the Unicode database, so
-# stripping them is one C-level regex pass instead of a Python loop over characters.
-_COMBINING = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(0x300, 0x110000)
-                  if unicodedata.combining(chr(c))) + "]"
-)
+# Every combining mark (accents, Arabic harakat…) deleted, and the ligatures people type
+# spelled out: one C-level translate (4x faster than a regex over the ~900 mark characters).
+_STRIP_MARKS: dict[int, str | None] = {
+    c: None for c in range(0x300, 0x110000) if unicodedata.combining(chr(c))
+}
+_STRIP_MARKS.update({ord("œ"): "oe", ord("æ"): "ae", ord("ß"): "ss"})
 
 
 @lru_cache(maxsize=256)
@@ -166,12 +166,14 @@ def normalise(text: str) -> str:
 
     Cached (small): one step normalises the same message in several places.
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text).translate(_ARABIC_DIGITS)
-    text = text.casefold()
-    if not text.isascii():
-        text = _COMBINING.sub("", unicodedata.normalize("NFD", text))
-        text = text.replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
+    if text.isascii():
+        text = text.lower()  # NFKC, invisibles, Arabic digits: nothing to do; casefold = lower
+    else:
+        text = unicodedata.normalize("NFKC", text)
+        text = _INVISIBLE.sub("", text).translate(_ARABIC_DIGITS)
+        text = text.casefold()
+        if not text.isascii():
+            text = unicodedata.normalize("NFD", text).translate(_STRIP_MARKS)
     text = _NOT_WORD.sub(" ", text).replace("_", " ")
     text = _REPEATS.sub(r"\1", text)
     return _SPACES.sub(" ", text).strip()
@@ -195,6 +197,14 @@ def expand(tokens: Iterable[str]) -> list[str]:
 def words(text: str) -> list[str]:
     """Normalised, SMS-expanded tokens of a message."""
     return expand(normalise(text).split())
+
+
+def normalised_words(norm: str) -> list[str]:
+    """``words`` of a text that ``normalise`` already returned, without normalising it again
+    when that cannot change it: an ASCII lower-case result is a fixed point of ``normalise``."""
+    if norm.isascii() and norm == norm.lower():
+        return expand(norm.split())
+    return words(norm)
 
 
 _POLITE = frozenset({"svp", "stp", "s", "il", "vous", "te", "plait", "merci", "please", "pls"})
@@ -281,6 +291,7 @@ class KeywordIndex:
     _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _specificity: dict[str, float] = field(default_factory=dict)
     _constants: tuple[tuple[float, float], ...] = ()
+    _stem_sets: tuple[frozenset[str], ...] = ()
     _buckets: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     # the keywords' own words (unstemmed) -> their stem, for typos the stemmer cannot reduce
     surface: dict[str, str] = field(default_factory=dict)
@@ -314,6 +325,7 @@ class KeywordIndex:
              1.0 + 0.25 * (len(kw.stems) - 1))
             for kw in index.keywords
         )
+        index._stem_sets = tuple(frozenset(kw.stems) for kw in index.keywords)
         return index
 
     def _near(self, length: int, spread: int) -> tuple[str, ...]:
@@ -398,8 +410,10 @@ class KeywordIndex:
     def match(self, tokens: Sequence[str], owners: frozenset[str] | None = None) -> list[Hit]:
         """Owners whose keywords are all present in ``tokens``, best first."""
         present: dict[str, float] = {}
+        cache = self._cache
         for tok in tokens:
-            for s, sim in self._lookup(tok):
+            found = cache.get(tok)
+            for s, sim in self._lookup(tok) if found is None else found:
                 if sim > present.get(s, 0.0):
                     present[s] = sim
         if not present:
@@ -412,6 +426,7 @@ class KeywordIndex:
         phrases: dict[str, list[str]] = {}
         keywords = self.keywords
         constants = self._constants
+        stem_sets = self._stem_sets
         for i in candidates:
             kw = keywords[i]
             if owners is not None and kw.owner not in owners:
@@ -419,9 +434,11 @@ class KeywordIndex:
             stems = kw.stems
             if len(stems) == 1:
                 quality = present[stems[0]]  # a candidate of its only stem: present
+            elif not present.keys() >= stem_sets[i]:
+                continue
+            elif len(stems) == 2:
+                quality = min(present[stems[0]], present[stems[1]])
             else:
-                if not all(s in present for s in stems):
-                    continue
                 quality = min(present[s] for s in stems)
             weight, size = constants[i]
             value = quality * weight * size
