@@ -192,6 +192,7 @@ class Engine:
                 self._option_owner_topic[owner] = node.topic
                 option_pairs.extend((owner, kw) for kw in option.keywords)
         self.options_index = KeywordIndex.build(option_pairs)
+        KeywordIndex.share_fuzzy(self.topics_index, self.options_index)
         self._owners_of: dict[str, frozenset[str]] = {
             node.key: frozenset(
                 f"{node.key}>{tree.resolve(o, node.topic)}" for o in node.options

@@ -277,6 +277,67 @@ def _cutoff(word: str) -> float | None:
     return 82.0
 
 
+class FuzzyPool:
+    """The typo candidates of a word among the keywords of several indexes, scored once.
+
+    The engine's two indexes (topics, options) share most words; a new word used to be scored
+    against each list in turn. Here it is scored once against their union, keeping every
+    candidate that passes; each index then keeps its own words and ranks them as rapidfuzz
+    ranked them in its own list (best first, ties in list order), so results are unchanged.
+    """
+
+    def __init__(self) -> None:
+        self._stems: set[str] = set()
+        self._surface: set[str] = set()
+        self._buckets: dict[tuple[bool, int, int], tuple[str, ...]] = {}
+        self._cache: dict[tuple[str, str, float], list[tuple[str, float]]] = {}
+
+    def add(self, index: KeywordIndex) -> None:
+        self._stems.update(index.vocab)
+        self._surface.update(index.surface)
+        self._buckets.clear()
+        self._cache.clear()
+
+    def _near(self, surface: bool, length: int, spread: int) -> tuple[str, ...]:
+        """Candidates of a similar length only: the scores could not pass otherwise."""
+        key = (surface, length, spread)
+        found = self._buckets.get(key)
+        if found is None:
+            pool = self._surface if surface else self._stems
+            found = tuple(sorted(v for v in pool if abs(len(v) - length) <= spread))
+            self._buckets[key] = found
+        return found
+
+    def _remember(self, key: tuple[str, str, float], found: list[tuple[str, float]]) -> None:
+        if len(self._cache) >= 4096:  # a word is asked by each index within one message
+            self._cache.clear()
+        self._cache[key] = found
+
+    def ratio(self, stem_: str, cutoff: float) -> list[tuple[str, float]]:
+        """Every stem within 3 letters of length whose ``fuzz.ratio`` passes ``cutoff``."""
+        key = ("ratio", stem_, cutoff)
+        found = self._cache.get(key)
+        if found is None:
+            found = [(c, score) for c, score, _ in process.extract(
+                stem_, self._near(False, len(stem_), 3), scorer=fuzz.ratio,
+                score_cutoff=cutoff, limit=None,
+            )]
+            self._remember(key, found)
+        return found
+
+    def one_edit(self, word: str, *, surface: bool) -> list[tuple[str, float]]:
+        """Every stem (or keyword as written) one edit or less away from ``word``."""
+        key = ("surface" if surface else "stems", word, 1.0)
+        found = self._cache.get(key)
+        if found is None:
+            found = [(c, dist) for c, dist, _ in process.extract(
+                word, self._near(surface, len(word), 1), scorer=Levenshtein.distance,
+                score_cutoff=1, limit=None,
+            )]
+            self._remember(key, found)
+        return found
+
+
 @dataclass(slots=True)
 class KeywordIndex:
     """All keywords of a set of owners, with a typo-tolerant lookup of message words.
@@ -292,9 +353,10 @@ class KeywordIndex:
     _specificity: dict[str, float] = field(default_factory=dict)
     _constants: tuple[tuple[float, float], ...] = ()
     _stem_sets: tuple[frozenset[str], ...] = ()
-    _buckets: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)
     # the keywords' own words (unstemmed) -> their stem, for typos the stemmer cannot reduce
     surface: dict[str, str] = field(default_factory=dict)
+    pool: FuzzyPool | None = None  # where typo candidates are scored (shared by the engine)
+    _positions: tuple[dict[str, int], dict[str, int]] | None = None
 
     @classmethod
     def build(cls, pairs: Iterable[tuple[str, str]]) -> KeywordIndex:
@@ -328,21 +390,35 @@ class KeywordIndex:
         index._stem_sets = tuple(frozenset(kw.stems) for kw in index.keywords)
         return index
 
-    def _near(self, length: int, spread: int) -> tuple[str, ...]:
-        key = (length, spread)
-        found = self._buckets.get(key)
-        if found is None:
-            found = tuple(v for v in self.vocab if abs(len(v) - length) <= spread)
-            self._buckets[key] = found
-        return found
+    @staticmethod
+    def share_fuzzy(*indexes: KeywordIndex) -> None:
+        """Let these indexes score each new word's typo candidates once for all of them."""
+        pool = FuzzyPool()
+        for index in indexes:
+            pool.add(index)
+            index.pool = pool
 
-    def _near_surface(self, length: int) -> tuple[str, ...]:
-        key = (-length, 1)
-        found = self._buckets.get(key)
-        if found is None:
-            found = tuple(v for v in self.surface if abs(len(v) - length) <= 1)
-            self._buckets[key] = found
-        return found
+    def _pool(self) -> FuzzyPool:
+        if self.pool is None:
+            self.pool = FuzzyPool()
+            self.pool.add(self)
+        return self.pool
+
+    def _best(self, found: list[tuple[str, float]], limit: int, *, higher: bool,
+              surface: bool = False) -> list[tuple[str, float]]:
+        """This index's own words among a pool's results, ranked as rapidfuzz ranks them in
+        this index's list: best score first, ties in list order; the first ``limit``."""
+        if not found:
+            return []
+        if self._positions is None:
+            self._positions = (
+                {v: i for i, v in enumerate(self.vocab)},
+                {v: i for i, v in enumerate(self.surface)},
+            )
+        position = self._positions[1 if surface else 0]
+        mine = [(c, score) for c, score in found if c in position]
+        mine.sort(key=lambda r: (-r[1] if higher else r[1], position[r[0]]))
+        return mine[:limit]
 
     def _lookup(self, word: str) -> tuple[tuple[str, float], ...]:
         """Vocabulary stems this message word may stand for, with a similarity in 0..1."""
@@ -357,26 +433,20 @@ class KeywordIndex:
             found[word] = 1.0
         cutoff = _cutoff(word)
         if not found and cutoff is not None and self.vocab and not _HAS_DIGIT.search(word):
-            # candidates of a similar length only: the scores below could not pass otherwise
-            for cand, score, _ in process.extract(
-                s, self._near(len(s), 3), scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
-            ):
+            pool = self._pool()
+            for cand, score in self._best(pool.ratio(s, cutoff), 3, higher=True):
                 found[cand] = max(found.get(cand, 0.0), score / 100.0)
             if not found and len(word) >= 5:
                 # Levenshtein on the raw word catches typos that the stemmer reshaped.
-                for cand, dist, _ in process.extract(
-                    word, self._near(len(word), 1), scorer=Levenshtein.distance,
-                    score_cutoff=1, limit=2,
-                ):
+                for cand, dist in self._best(pool.one_edit(word, surface=False), 2,
+                                             higher=False):
                     if len(cand) >= 5:
                         found[cand] = max(found.get(cand, 0.0), 0.85 - 0.05 * dist)
             if not found and len(word) >= 7 and self.surface:
                 # one letter off a keyword as written ("actualisaton" for "actualisation"):
                 # the stemmer leaves the typo whole, so the stems above are too far apart.
-                for cand, _, _ in process.extract(
-                    word, self._near_surface(len(word)), scorer=Levenshtein.distance,
-                    score_cutoff=1, limit=2,
-                ):
+                for cand, _ in self._best(pool.one_edit(word, surface=True), 2,
+                                          higher=False, surface=True):
                     found[self.surface[cand]] = max(found.get(self.surface[cand], 0.0), 0.8)
         result = tuple(found.items())
         if len(self._cache) < 50_000:
