@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from typing import Any
 
 from bot.dialogue import texts as T
 from bot.dialogue.matching import (
@@ -509,13 +510,15 @@ class Engine:
         if state.node and state.node != key and state.phase is Phase.NODE:
             history = (*history, state.node)[-20:]
         first = entered or state.node is None or self._topic_of(state) != node.topic
-        step = self._show(state.but(history=history, misses=0, path=(*state.path, key)[-30:]),
-                          node)
+        step = self._show(state, node, history=history, misses=0,
+                          path=(*state.path, key)[-30:])
         if first:
             return Step(step.state, (Outcome("entered", node.topic, node.id), *step.effects))
         return step
 
-    def _show(self, state: State, node: Node) -> Step:
+    def _show(self, state: State, node: Node, **pending: Any) -> Step:
+        """Show a node. ``pending``: the caller's own state changes (never phase or node),
+        made in the same copy as the node's: each State copy costs microseconds."""
         topic = self.tree.topic(node.topic)
         effects: list[Effect] = []
         if node.text:
@@ -525,16 +528,18 @@ class Engine:
             effects.append(ShowContact(node.contact))
         if node.options:
             effects.append(self._node_options(node))
-            return Step(state.but(phase=Phase.NODE, node=node.key), tuple(effects))
+            return Step(state.but(**pending, phase=Phase.NODE, node=node.key), tuple(effects))
         if topic is not None and topic.kind is TopicKind.URGENT:
-            handover = self._hand_over(state.but(node=node.key), "urgence", priority=True)
+            handover = self._hand_over(state.but(**pending, node=node.key), "urgence",
+                                       priority=True)
             return Step(handover.state, (*effects, *handover.effects))
         if node.ending is Ending.HANDOVER or (topic is not None and topic.kind is TopicKind.HUMAN):
-            offer = self._offer_person(state.but(node=node.key), "asked")
+            offer = self._offer_person(state.but(**pending, node=node.key), "asked")
             return Step(offer.state, (*effects, *offer.effects))
         if node.ending is Ending.MENU:
-            return Step(state.but(phase=Phase.MENU, node=None), (*effects, *self._menu_effects()))
-        return Step(state.but(phase=Phase.CHECK, node=node.key),
+            return Step(state.but(**pending, phase=Phase.MENU, node=None),
+                        (*effects, *self._menu_effects()))
+        return Step(state.but(**pending, phase=Phase.CHECK, node=node.key),
                     (*effects, *self._check_effects()))
 
     def _free_text(
@@ -552,8 +557,17 @@ class Engine:
             while key in self._parent and len(chain) < 10:
                 key = self._parent[key]
                 chain.append(key)
-            jumped = state.but(history=tuple(reversed(chain)), node=None, phase=Phase.MENU)
-            return self._enter(jumped, route.node, entered=True)
+            # as _enter(state.but(history=chain, node=None, phase=MENU), route.node,
+            # entered=True), in one State copy: every branch of _show sets phase and node
+            history = tuple(reversed(chain))
+            target = self.tree.node(route.node)
+            if target is None:
+                return Step(state.but(history=history, node=None, phase=Phase.MENU),
+                            self._menu_effects())
+            step = self._show(state, target, history=history, misses=0,
+                              path=(*state.path, route.node)[-30:])
+            return Step(step.state,
+                        (Outcome("entered", target.topic, target.id), *step.effects))
         if route.ambiguous and route.score >= 0.5 and len(route.ambiguous) > 1:
             return self._ask_choose(state, tuple(f"{t}:" for t in route.ambiguous[:3]))
         misses = state.misses + 1
