@@ -14,7 +14,7 @@ Order of precedence for each message, in every phase:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -201,6 +201,17 @@ class Engine:
             for node in tree.nodes
         }
         self.menu = tree.menu_topics()
+        self._handlers: dict[Phase, Callable[[State, str], Step]] = {
+            Phase.MENU: self._at_menu,
+            Phase.NODE: self._at_node,
+            Phase.CHECK: self._at_check,
+            Phase.CONFIRM_HANDOVER: self._at_confirm_handover,
+            Phase.CHOOSE: self._at_choose,
+            Phase.CONFIRM_FORGET: self._at_confirm_forget,
+            Phase.RATE: self._at_rate,
+            Phase.LANGUAGE: self._at_language,
+            Phase.CONFIRM_STOP: self._at_menu,
+        }
         # first parent of each node inside its topic, so "retour" works after a direct jump
         self._parent: dict[str, str] = {}
         for topic in tree.topics:
@@ -330,18 +341,7 @@ class Engine:
             handled = self._command(state, cmd)
             if handled is not None:
                 return handled
-        handler = {
-            Phase.MENU: self._at_menu,
-            Phase.NODE: self._at_node,
-            Phase.CHECK: self._at_check,
-            Phase.CONFIRM_HANDOVER: self._at_confirm_handover,
-            Phase.CHOOSE: self._at_choose,
-            Phase.CONFIRM_FORGET: self._at_confirm_forget,
-            Phase.RATE: self._at_rate,
-            Phase.LANGUAGE: self._at_language,
-            Phase.CONFIRM_STOP: self._at_menu,
-        }[state.phase]
-        return handler(state, text)
+        return self._handlers[state.phase](state, text)
 
     # ------------------------------------------------------------------ phases
 

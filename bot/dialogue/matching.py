@@ -194,16 +194,35 @@ def expand(tokens: Iterable[str]) -> list[str]:
     return out
 
 
+# the SMS entries that change a token (some map a word to itself), already split
+_SMS_SPLIT: dict[str, tuple[str, ...]] = {k: tuple(v.split()) for k, v in SMS.items() if v != k}
+
+
+def expand_split(tokens: list[str]) -> list[str]:
+    """``expand`` of tokens as ``str.split`` gives them (non-empty, no whitespace), without
+    a Python step per token when none of them is SMS spelling: the common case."""
+    found = _SMS_SPLIT.keys() & tokens
+    if not found:
+        return tokens
+    out: list[str] = []
+    for tok in tokens:
+        if tok in found:
+            out.extend(_SMS_SPLIT[tok])
+        else:
+            out.append(tok)
+    return out
+
+
 def words(text: str) -> list[str]:
     """Normalised, SMS-expanded tokens of a message."""
-    return expand(normalise(text).split())
+    return expand_split(normalise(text).split())
 
 
 def normalised_words(norm: str) -> list[str]:
     """``words`` of a text that ``normalise`` already returned, without normalising it again
     when that cannot change it: an ASCII lower-case result is a fixed point of ``normalise``."""
     if norm.isascii() and norm == norm.lower():
-        return expand(norm.split())
+        return expand_split(norm.split())
     return words(norm)
 
 
@@ -475,7 +494,7 @@ class KeywordIndex:
         toks: list[str] = []
         for w in words(text):
             toks.extend(self.split_elision(w))
-        return [t for t in expand(toks) if t not in STOPWORDS]
+        return [t for t in expand_split(toks) if t not in STOPWORDS]  # pieces of split words
 
     def match(self, tokens: Sequence[str], owners: frozenset[str] | None = None) -> list[Hit]:
         """Owners whose keywords are all present in ``tokens``, best first."""

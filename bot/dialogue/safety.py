@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - the re implementation answers alone
     hyperscan = None  # type: ignore[assignment]
 
-from bot.dialogue.matching import expand, normalise
+from bot.dialogue.matching import expand_split, normalise
 
 
 class Distress(StrEnum):
@@ -430,7 +430,7 @@ def detect(text: str) -> Alert | None:
     clean = _BENIGN.sub(" ", base)
     # phrase patterns are written for both spellings; co-occurrence rules also see SMS expanded
     found = categories(matched_parts(clean))
-    expanded = " ".join(expand(base.split()))
+    expanded = " ".join(expand_split(base.split()))
     if expanded != base:
         other = _BENIGN.sub(" ", expanded)
         if other != clean:
