@@ -327,6 +327,21 @@ class FuzzyPool:
             self._buckets[key] = found
         return found
 
+    def _near_ratio(self, length: int, cutoff: float) -> tuple[str, ...]:
+        """Stems within 3 letters of length that ``fuzz.ratio`` could score >= ``cutoff``:
+        the indel distance is at least the length difference d, so the score is at most
+        100 * (1 - d / (a + b)); lengths that cannot reach the cutoff are left out."""
+        key = (True, length, -round(cutoff * 1000))  # apart from _near's keys
+        found = self._buckets.get(key)
+        if found is None:
+            found = tuple(
+                v for v in self._near(False, length, 3)
+                if not len(v) + length
+                or 100.0 * (1.0 - abs(len(v) - length) / (len(v) + length)) >= cutoff - 1e-6
+            )
+            self._buckets[key] = found
+        return found
+
     def _remember(self, key: tuple[str, str, float], found: list[tuple[str, float]]) -> None:
         if len(self._cache) >= 4096:  # a word is asked by each index within one message
             self._cache.clear()
@@ -338,7 +353,7 @@ class FuzzyPool:
         found = self._cache.get(key)
         if found is None:
             found = [(c, score) for c, score, _ in process.extract(
-                stem_, self._near(False, len(stem_), 3), scorer=fuzz.ratio,
+                stem_, self._near_ratio(len(stem_), cutoff), scorer=fuzz.ratio,
                 score_cutoff=cutoff, limit=None,
             )]
             self._remember(key, found)
