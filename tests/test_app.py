@@ -172,6 +172,11 @@ async def run_app() -> AsyncIterator[Callable[..., Any]]:
         app = await App.create(parse(data, base))
         task = asyncio.create_task(app.run())
         running.append((app, task))
+        # events sent during a very first sync are history (skipped on purpose): wait past it
+        ready = asyncio.create_task(app.transport.ready.wait())
+        await asyncio.wait({ready, task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
         return app
 
     yield start

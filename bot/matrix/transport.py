@@ -201,6 +201,9 @@ class Transport:
         self._history_rooms: set[str] = set()
         self._self_left: set[str] = set()
         self._synced = asyncio.Event()
+        # set once the first sync is handled: from then on every new event gets an answer
+        # (before it, on a very first start, what arrives is history and is skipped)
+        self.ready = asyncio.Event()
         self._stopping = False
         self._sync_task: asyncio.Task[Any] | None = None
         self._run_done = asyncio.Event()
@@ -504,6 +507,7 @@ class Transport:
                 log.info("first start: history skipped")
             first_start = False
             since, full_state = resp.next_batch, False
+            self.ready.set()
             self._synced.set()
             self._synced.clear()
 
