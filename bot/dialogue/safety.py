@@ -16,9 +16,9 @@ from enum import StrEnum
 from typing import Any
 
 try:
-    import hyperscan
+    import re2  # type: ignore[import-untyped]  # google-re2 ships no type hints
 except ImportError:  # pragma: no cover - the re implementation answers alone
-    hyperscan = None  # type: ignore[assignment]
+    re2 = None
 
 from bot.dialogue.matching import expand_split, normalise
 
@@ -273,21 +273,18 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
 }
 
 # Idioms that look like distress but are not: removed before matching.
-_BENIGN = re.compile(
-    "|".join(
-        (
-            r"\btuer le temps\b",
-            r"\b(?:ce|cette|ca|cet|le|la|les|ces) (?:\w+ ){0,2}me tue(?:nt)?\b",
-            r"\b(?:mort|morte|mourir|meurs|meurt) de rire\b|\bmdr\b|\bptdr\b|\bmdrr+\b",
-            r"\ba la rue niveau\b",
-            r"\ben finir avec (?:ce|cette|ces|cet|le|la|les|mon|ma|mes|l|son|sa) (?!vie\b)\w+",
-            r"\bcrever (?:un|le|mon|ma) (?:pneu|roue)\b",
-            r"\bme tape sur les nerfs\b|\bm a tape dans l oeil\b",
-            r"\bfrapper a (?:quelle|la bonne|une) porte\b",
-            r"\b(?:telephone|portable|batterie|ordi|ordinateur|mot de passe|compte|carte) (?:est )?mort\b",
-        )
-    )
+_BENIGN_PATTERNS: tuple[str, ...] = (
+    r"\btuer le temps\b",
+    r"\b(?:ce|cette|ca|cet|le|la|les|ces) (?:\w+ ){0,2}me tue(?:nt)?\b",
+    r"\b(?:mort|morte|mourir|meurs|meurt) de rire\b|\bmdr\b|\bptdr\b|\bmdrr+\b",
+    r"\ba la rue niveau\b",
+    r"\ben finir avec (?:ce|cette|ces|cet|le|la|les|mon|ma|mes|l|son|sa) (?!vie\b)\w+",
+    r"\bcrever (?:un|le|mon|ma) (?:pneu|roue)\b",
+    r"\bme tape sur les nerfs\b|\bm a tape dans l oeil\b",
+    r"\bfrapper a (?:quelle|la bonne|une) porte\b",
+    r"\b(?:telephone|portable|batterie|ordi|ordinateur|mot de passe|compte|carte) (?:est )?mort\b",
 )
+_BENIGN = re.compile("|".join(_BENIGN_PATTERNS))
 
 def _fold(pattern: str) -> str:
     """Write patterns as people write; match them as ``normalise`` leaves the text (Arabic
@@ -326,58 +323,56 @@ def matched_parts_re(text: str, *, phrases: bool = True) -> frozenset[int]:
 
 
 class _Scanner:
-    """Every part in one Hyperscan database: a single pass over the text (~2 µs).
+    """Every part in one RE2 set: a single automaton pass over the text (~1-7 µs).
 
-    Only for ASCII text: Hyperscan refuses ``\\b`` in Unicode (UCP) mode, and in byte mode
-    ``\\b``, ``\\w`` and ``\\d`` agree with Python's only on ASCII. Anything else (Arabic, a
-    missing wheel, a pattern Hyperscan cannot compile, a scan error) goes to ``re``.
-    Compiled on first use (~0.5 s), each thread with its own scratch space.
+    Only for ASCII text: RE2's ``\\b``, ``\\w`` and ``\\d`` are ASCII-only, so they agree
+    with Python's exactly there. Anything else (Arabic, a missing wheel, a pattern RE2 cannot
+    compile, any error) goes to ``re``. Compiled on first use; RE2 sets are thread-safe.
+    (Hyperscan was tried first: it silently missed an idiom pattern on one message, so an
+    engine with a record of fuzzing and wide use was preferred for a safety path.)
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._db: Any = None
-        self._failed = hyperscan is None
-        self._local = threading.local()
+        self._set: Any = None
+        self._ids: tuple[int, ...] = ()
+        self._failed = re2 is None
 
-    def _database(self) -> Any:
+    def _compiled(self) -> Any:
         with self._lock:
-            if self._db is None and not self._failed:
+            if self._set is None and not self._failed:
                 try:
-                    db = hyperscan.Database()
-                    sources: list[bytes] = []
+                    options = re2.Options()
+                    options.max_mem = 64 << 20  # room for the automaton: it must never give up
+                    compiled = re2.Set.SearchSet(options)
                     ids: list[int] = []
                     for pid, pats in enumerate(_PATTERNS.values()):
-                        sources.extend(_fold(p).encode() for p in pats)
-                        ids.extend(pid for _ in pats)
-                    sources.extend(p.encode() for p in _RULE_SOURCES)
-                    ids.extend(range(len(_PATTERNS), len(_PATTERNS) + len(_RULE_SOURCES)))
-                    db.compile(expressions=sources, ids=ids, elements=len(sources),
-                               flags=hyperscan.HS_FLAG_SINGLEMATCH)
-                    self._db = db
+                        for pattern in pats:
+                            compiled.Add(_fold(pattern))
+                            ids.append(pid)
+                    for i, pattern in enumerate(_RULE_SOURCES):
+                        compiled.Add(pattern)
+                        ids.append(len(_PATTERNS) + i)
+                    compiled.Compile()
+                    self._ids = tuple(ids)
+                    self._set = compiled
                 except Exception:  # any failure means: use re
                     self._failed = True
-            return self._db
+            return self._set
 
     def parts(self, text: str, *, phrases: bool = True) -> frozenset[int] | None:
-        """The matched parts, or None when this text or this machine is not for Hyperscan."""
+        """The matched parts, or None when this text or this machine is not for RE2."""
         if self._failed or not text.isascii():
             return None
-        db = self._db if self._db is not None else self._database()
-        if db is None:
+        compiled = self._set if self._set is not None else self._compiled()
+        if compiled is None:
             return None
-        found: set[int] = set()
-
-        def on_match(pid: int, start: int, end: int, flags: int, context: object) -> None:
-            found.add(pid)
-
         try:
-            scratch = getattr(self._local, "scratch", None)
-            if scratch is None:
-                scratch = self._local.scratch = hyperscan.Scratch(db)
-            db.scan(text.encode("ascii"), match_event_handler=on_match, scratch=scratch)
-        except Exception:  # a scan error must never cost a detection
+            hits = compiled.Match(text) or ()
+        except Exception:  # an error must never cost a detection
             return None
+        ids = self._ids
+        found = {ids[i] for i in hits}
         if not phrases:
             found.difference_update(range(len(_PATTERNS)))
         return frozenset(found)

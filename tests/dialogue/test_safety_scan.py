@@ -1,9 +1,9 @@
 """The two implementations of distress matching agree (bot/dialogue/safety.py).
 
-Hyperscan answers for ASCII text in one pass; ``re`` is the reference and the fallback. A
-pattern that Hyperscan reads differently would silently cost a detection, so every text of
-the test corpora is checked through both, part by part, in both spellings the detector sees
-(normalised, and SMS-expanded), and through ``detect`` with Hyperscan switched off.
+An RE2 set answers for ASCII text in one pass; ``re`` is the reference and the fallback. A
+pattern that RE2 reads differently would silently cost a detection, so every text of the
+test corpora is checked through both, part by part, in both spellings the detector sees
+(normalised, and SMS-expanded), and through ``detect`` with RE2 switched off.
 """
 
 from __future__ import annotations
@@ -57,18 +57,18 @@ def _forms(text: str) -> set[str]:
 
 def test_the_corpora_are_loaded() -> None:
     assert len(TEXTS) > 600
-    assert sum(t.isascii() for t in TEXTS) > 400  # Hyperscan's share
+    assert sum(t.isascii() for t in TEXTS) > 400  # RE2's share
     assert any(not t.isascii() for t in TEXTS)  # Arabic and odd inputs: re's share
 
 
-def test_hyperscan_is_in_use_when_installed() -> None:
-    pytest.importorskip("hyperscan")
-    assert safety._SCANNER.parts("je veux mourir") is not None, "Hyperscan failed to compile"
+def test_re2_is_in_use_when_installed() -> None:
+    pytest.importorskip("re2")
+    assert safety._SCANNER.parts("je veux mourir") is not None, "RE2 failed to compile"
     assert safety._SCANNER.parts("اريد ان اموت") is None  # not ASCII: re answers
 
 
 def test_both_implementations_find_the_same_parts_and_categories() -> None:
-    pytest.importorskip("hyperscan")
+    pytest.importorskip("re2")
     compared = 0
     for text in TEXTS:
         for form in _forms(text):
@@ -83,7 +83,7 @@ def test_both_implementations_find_the_same_parts_and_categories() -> None:
     assert compared > 400
 
 
-def test_detect_is_the_same_without_hyperscan(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detect_is_the_same_without_re2(monkeypatch: pytest.MonkeyPatch) -> None:
     with_scan = [safety.detect(t) for t in TEXTS]
     monkeypatch.setattr(safety._SCANNER, "_failed", True)
     assert safety._SCANNER.parts("je veux mourir") is None
@@ -96,3 +96,16 @@ def test_rules_need_every_part() -> None:
     fear_only = safety.matched_parts_re("j ai peur")
     assert safety.categories(fear_only) == set()
     assert safety.detect("j ai peur, il a un couteau") is not None
+
+
+
+def test_a_message_hyperscan_got_wrong() -> None:
+    """Hyperscan 5.4 (tried first) found no match here for an idiom pattern; RE2 must."""
+    pytest.importorskip("re2")
+    import re2  # type: ignore[import-untyped]
+
+    text = "my husband died last year how do i get his pension ca me tue"
+    pattern = r"(?:ce|cette|ca|cet|le|la|les|ces) (?:\w+ ){0,2}me tue"
+    assert re2.search(pattern, text) is not None
+    parts = safety._SCANNER.parts(text)
+    assert parts is not None and parts == safety.matched_parts_re(text)
