@@ -240,14 +240,14 @@ class Engine:
             return Route(None, None, 0.0)
         scores: dict[str, float] = {}
         strength: dict[str, float] = {}
-        for hit in self.topics_index.match(tokens):
-            scores[hit.owner] = scores.get(hit.owner, 0.0) + hit.score
-            strength[hit.owner] = max(strength.get(hit.owner, 0.0), hit.strength)
-        option_hits = self.options_index.match(tokens)
-        for hit in option_hits:
-            topic = self._option_owner_topic[hit.owner]
-            scores[topic] = scores.get(topic, 0.0) + 0.6 * hit.score
-            strength[topic] = max(strength.get(topic, 0.0), 0.75 * hit.strength)
+        for owner, score, strong in self.topics_index.ranked(tokens):
+            scores[owner] = scores.get(owner, 0.0) + score
+            strength[owner] = max(strength.get(owner, 0.0), strong)
+        option_hits = self.options_index.ranked(tokens)
+        for owner, score, strong in option_hits:
+            topic = self._option_owner_topic[owner]
+            scores[topic] = scores.get(topic, 0.0) + 0.6 * score
+            strength[topic] = max(strength.get(topic, 0.0), 0.75 * strong)
         if not scores:
             return Route(None, None, 0.0)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -258,7 +258,7 @@ class Engine:
         close = tuple(t for t, s in ranked[1:] if s >= AMBIGUITY_RATIO * best)
         if close:
             return Route(None, None, score, (best_topic, *close))
-        node = self._descend(best_topic, {h.owner: h.score for h in option_hits})
+        node = self._descend(best_topic, {owner: score for owner, score, _ in option_hits})
         return Route(best_topic, node, score)
 
     def _descend(self, topic_id: str, option_scores: dict[str, float]) -> str | None:
@@ -294,12 +294,12 @@ class Engine:
             return self.tree.resolve(node.options[sims[0][1]], node.topic), ()
         owners = self._owners_of.get(node.key, frozenset())
         tokens = self.options_index.message_tokens(text)
-        hits = self.options_index.match(tokens, owners) if owners else []
+        hits = self.options_index.ranked(tokens, owners) if owners else []
         if not hits:
             return None, ()
-        if len(hits) > 1 and hits[1].score >= AMBIGUITY_RATIO * hits[0].score:
-            return None, tuple(h.owner.split(">", 1)[1] for h in hits[:3])
-        return hits[0].owner.split(">", 1)[1], ()
+        if len(hits) > 1 and hits[1][1] >= AMBIGUITY_RATIO * hits[0][1]:
+            return None, tuple(owner.split(">", 1)[1] for owner, _, _ in hits[:3])
+        return hits[0][0].split(">", 1)[1], ()
 
     # ------------------------------------------------------------------ the step
 

@@ -511,8 +511,12 @@ class KeywordIndex:
             toks.extend(self.split_elision(w))
         return [t for t in expand_split(toks) if t not in STOPWORDS]  # pieces of split words
 
-    def match(self, tokens: Sequence[str], owners: frozenset[str] | None = None) -> list[Hit]:
-        """Owners whose keywords are all present in ``tokens``, best first."""
+    def _score(
+        self, tokens: Sequence[str], owners: frozenset[str] | None,
+        phrases: dict[str, list[str]] | None,
+    ) -> tuple[dict[str, float], dict[str, float]]:
+        """Score and strength per owner whose keywords are all present (and, if asked, the
+        phrases that matched)."""
         present: dict[str, float] = {}
         cache = self._cache
         for tok in tokens:
@@ -521,13 +525,12 @@ class KeywordIndex:
                 if sim > present.get(s, 0.0):
                     present[s] = sim
         if not present:
-            return []
+            return {}, {}
         candidates: set[int] = set()
         for s in present:
             candidates.update(self.by_stem.get(s, ()))
         scores: dict[str, float] = {}
         strength: dict[str, float] = {}
-        phrases: dict[str, list[str]] = {}
         keywords = self.keywords
         constants = self._constants
         stem_sets = self._stem_sets
@@ -549,7 +552,24 @@ class KeywordIndex:
             owner = kw.owner
             scores[owner] = scores.get(owner, 0.0) + value
             strength[owner] = max(strength.get(owner, 0.0), quality * size)
-            phrases.setdefault(owner, []).append(kw.phrase)
+            if phrases is not None:
+                phrases.setdefault(owner, []).append(kw.phrase)
+        return scores, strength
+
+    def ranked(
+        self, tokens: Sequence[str], owners: frozenset[str] | None = None
+    ) -> list[tuple[str, float, float]]:
+        """``match`` as (owner, score, strength) tuples, in the same order: for the engine,
+        which needs no phrases and no Hit values on each message."""
+        scores, strength = self._score(tokens, owners, None)
+        ranked = [(o, sc, strength[o]) for o, sc in scores.items()]
+        ranked.sort(key=lambda r: (-r[1], r[0]))
+        return ranked
+
+    def match(self, tokens: Sequence[str], owners: frozenset[str] | None = None) -> list[Hit]:
+        """Owners whose keywords are all present in ``tokens``, best first."""
+        phrases: dict[str, list[str]] = {}
+        scores, strength = self._score(tokens, owners, phrases)
         hits = [Hit(o, sc, tuple(phrases[o]), strength[o]) for o, sc in scores.items()]
         hits.sort(key=lambda h: (-h.score, h.owner))
         return hits
