@@ -579,6 +579,8 @@ class Engine:
         effects.append(Say(T.NOT_UNDERSTOOD_OFF_TOPIC if off_topic else T.NOT_UNDERSTOOD_RETRY))
         if retry is not None:
             effects.extend(retry)
+        elif node is not None and node.options:
+            effects.append(self._node_options(node))  # the choices again, not the whole text
         elif node is not None:
             effects.extend(self._show(state, node).effects)
         else:

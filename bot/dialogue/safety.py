@@ -54,7 +54,9 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
     Distress.SUICIDE: (
         r"suicid",
         r"\bsuicide\b",
-        rf"\b{_ME} (?:tuer|tue|foutre en l air|fout en l air|fous en l air|fou en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
+        rf"\b{_ME} (?:foutre en l air|fout en l air|fous en l air|fou en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
+        # "me tuer" only when the person speaks of themselves ("il va me tuer" is violence)
+        r"\b(?:je|j|jai|g|jvais|jveux)(?: (?:ai|ais|vais|veux|voudrais|envie|de|d|pense|a|besoin|vraiment|aller|peux|dois|devrais|finir|par|vai|veu)){0,4} (?:me|m) (?:tuer|tue)\b",
         r"\ben finir\b",
         r"\bfinir avec (?:la vie|ma vie|tout)",
         r"\bmettre fin a (?:mes jours|ma vie|tout)",
@@ -73,7 +75,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\bje (?:sers|sert) a rien.*(?:mourir|disparaitre|vivre)",
         r"\bmes dernieres volontes|\bdernier message avant",
         # English
-        r"\bkill (?:my ?self|myself|me)\b",
+        r"\bkill (?:my ?self|myself)\b",
         r"\bend (?:my life|it all|everything)",
         r"\b(?:want|wanna|going) to die\b|\bwanna die\b",
         r"\b(?:don t|dont|do not) want to (?:live|be alive|be here|wake up)",
@@ -96,6 +98,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\bviolence(?:s)? (?:conjugale|conjugales|domestique|domestiques|a la maison|chez moi|sexuelle|sexuelles)",
         r"\b(?:femme|homme) battue?\b",
         r"\bmenace(?:s)? de mort|menace de me tuer|va me tuer|veut me tuer|vont me tuer",
+        r"\b(?:il|elle|ils|on) (?:me|m) (?:tue|tuera|tuerait|tuer|a tue)\b|\b(?:kill|kills|killing) me\b",
         r"\b(?:peur|peure) de (?:mon mari|mon conjoint|mon copain|mon compagnon|mon ex|lui|rentrer chez moi|rentrer a la maison|ma femme)",
         r"\bil (?:boit|a bu) (?:et|puis) (?:il )?(?:me|m) ",
         r"\b(?:des|les) coups\b.*\b(?:mari|conjoint|copain|compagnon|ex|il|elle)\b|\b(?:mari|conjoint|copain|compagnon)\b.*\bcoups\b",
@@ -160,7 +163,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
 _FEAR = r"\b(?:peur|peure|effraye|terrifie|au secours|a l aide|aidez moi|aide moi|sos|scared|afraid|terrified|help me|خايف|خايفه|اخاف|خوف|ساعدوني)"
 _SOMEONE = r"\b(?:il|ils|elle|on|quelqu un|un homme|un mec|un type|mon mari|mon conjoint|mon copain|mon ex|he|she|someone|a man|they|him|هو|زوجي|شخص|رجل)\b"
 _THREAT = r"\b(?:tape fort|casse|cassent|couteau|couteaux|arme|armes|pistolet|bagarre|me suit|nous suit|devant (?:ma|la|chez) (?:porte|moi)|defonce|enfonce|bleus|coups|frappe|cogne|hurle|crie|sang|knife|gun|weapon|outside my door|following me|breaking|bruises|كسر|سكين|يتبعني|يضرب)"
-_ME_HIT = r"\b(?:me|m a|m ont|me fait|se fait|nous|me fais|te|le|la)\s(?:\w+\s){0,2}?(?:frapp|tap|bat\b|batt|cogn|etrangl|menac|viol|agress|enferm|forc|tabass|brutalis|gifl|pousse|tu\b|tue\b|tuer)\w*"
+_ME_HIT = r"\b(?:me|m a|m ont|me fait|se fait|nous|me fais|te|le|la)\s(?:\w+\s){0,2}?(?:frapp|tap|bat\b|batt|cogn|etrangl|menac|viol|agress|enferm|forc|tabass|brutalis|gifl|pousse)\w*"
 _CHILD_WORD = (
     r"\b(?:enfant|enfants|gosse|gosses|gamin|gamins|gamine|fils|fille|bebe|bb|(?:le|mon|son|un|ce|du|au|les|mes|ses) petits?"
     r"|petit frere|petite soeur|neveu|niece|ado|mineur|mineure|nourrisson|eleve|cousin|cousine"
@@ -405,7 +408,8 @@ def categories(parts: frozenset[int], *, phrases: bool = True) -> set[Distress]:
 
 
 # Categories ordered by how urgent the first answer must be.
-_ORDER = (Distress.SUICIDE, Distress.MEDICAL, Distress.VIOLENCE, Distress.CHILD, Distress.SHELTER)
+# A child involved: the child line (119) comes before the general violence lines.
+_ORDER = (Distress.SUICIDE, Distress.MEDICAL, Distress.CHILD, Distress.VIOLENCE, Distress.SHELTER)
 
 
 @dataclass(frozen=True, slots=True)
