@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import logging
 import signal
@@ -27,17 +26,17 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.demo import http_json as http  # noqa: E402
+from bot.demo import synapse_module  # noqa: E402
 from bot.matrix.person import PersonClient  # noqa: E402
 
 PASSWORD = "relais-bench-password"
@@ -50,27 +49,6 @@ QUIET_S = 1.0
 
 
 # --------------------------------------------------------------------------- homeserver
-
-
-def synapse_module() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("relais_synapse", ROOT / "scripts" / "synapse.py")
-    if spec is None or spec.loader is None:
-        raise RuntimeError("scripts/synapse.py is missing")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["relais_synapse"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-def http(method: str, url: str, body: dict[str, Any] | None = None,
-         token: str | None = None) -> dict[str, Any]:
-    req = urllib.request.Request(url, method=method, data=json.dumps(body or {}).encode())
-    req.add_header("Content-Type", "application/json")
-    if token:
-        req.add_header("Authorization", f"Bearer {token}")
-    with urllib.request.urlopen(req, timeout=60) as resp:
-        data: dict[str, Any] = json.loads(resp.read() or b"{}")
-        return data
 
 
 def mediators_room(server: Any, bots: Sequence[str]) -> str:

@@ -27,7 +27,8 @@ PASSWORD = "relais-demo-password"
 SCRIPTED = ("bonjour", "1", "2", "menu", "stop")
 
 
-def _synapse_module() -> ModuleType:
+def synapse_module() -> ModuleType:
+    """scripts/synapse.py, loaded from its path (scripts/ is not a package)."""
     spec = importlib.util.spec_from_file_location("relais_synapse", ROOT / "scripts" / "synapse.py")
     if spec is None or spec.loader is None:
         raise RuntimeError("scripts/synapse.py is missing")
@@ -37,8 +38,9 @@ def _synapse_module() -> ModuleType:
     return module
 
 
-def _http(method: str, url: str, body: dict[str, Any] | None = None,
+def http_json(method: str, url: str, body: dict[str, Any] | None = None,
           token: str | None = None) -> dict[str, Any]:
+    """One client-server API call with the standard library (used before any client exists)."""
     req = urllib.request.Request(url, method=method,
                                  data=json.dumps(body or {}).encode() if body is not None else None)
     req.add_header("Content-Type", "application/json")
@@ -57,17 +59,17 @@ def _ensure_account(server: Any, local: str) -> str:
 
 
 def _prepare(data: Path) -> tuple[Any, Path, dict[str, str]]:
-    synapse = _synapse_module()
+    synapse = synapse_module()
     print("Starting a local Synapse (the first run installs it: a minute or two)…", flush=True)
     server = synapse.start(data / "synapse")
     users = {name: _ensure_account(server, name) for name in ("relais", "mediatrice", "personne")}
     state_file = data / "demo.json"
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     if "room" not in state:
-        login = _http("POST", server.base_url + "/_matrix/client/v3/login", {
+        login = http_json("POST", server.base_url + "/_matrix/client/v3/login", {
             "type": "m.login.password", "identifier": {"type": "m.id.user", "user": "mediatrice"},
             "password": PASSWORD})
-        room = _http("POST", server.base_url + "/_matrix/client/v3/createRoom", {
+        room = http_json("POST", server.base_url + "/_matrix/client/v3/createRoom", {
             "name": "Médiateurs Relais (démo)", "preset": "private_chat",
             "invite": [users["relais"]]}, token=login["access_token"])
         state["room"] = room["room_id"]
