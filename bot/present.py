@@ -28,8 +28,8 @@ WELCOME = T.N_(
 )
 WELCOME_WHO = T.N_("Ce service est proposé par {organisation}. Contact : {contact}.")
 WELCOME_DATA = T.N_(
-    "Je garde votre conversation {days} jours au plus, pour pouvoir vous répondre. "
-    "Je ne garde ni votre nom, ni votre numéro. "
+    "Je garde cette conversation {days} jours au plus, pour pouvoir vous répondre. "
+    "Je ne vous demande ni votre nom, ni votre numéro. "
     "Pour tout effacer, écrivez « oublie-moi »."
 )
 CONTACT_PHONE = T.N_("Téléphone : {phone}")
