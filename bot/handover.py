@@ -79,6 +79,7 @@ PERSON_LEFT = N_("La personne a quitté la conversation.")
 LANGUAGE_CHANGED = N_("La personne lit maintenant en : {locale}. Les messages du robot lui "
                       "arrivent dans cette langue ; les vôtres sont transmis tels quels.")
 PERSON_STOPPED = N_("La personne a arrêté la conversation.")
+PERSON_FORGOT = N_("La personne a demandé l'effacement de ses données : demande fermée.")
 PERSON_SILENT = N_("La personne n'a pas écrit depuis longtemps : demande fermée.")
 REMINDER = N_("Rappel : la demande n°{number} attend depuis {minutes} minutes.")
 QUEUE_EMPTY = N_("Aucune demande en attente.")
@@ -312,12 +313,14 @@ class Desk:
         if ticket is not None:
             await self._to_thread(tx, ticket, self._m(LANGUAGE_CHANGED, locale=locale))
 
-    async def end_by_person(self, tx: Conn, person_room: str, *, left: bool = False) -> None:
+    async def end_by_person(self, tx: Conn, person_room: str, *, left: bool = False,
+                            forgotten: bool = False) -> None:
         ticket = await tickets.active_for_room(tx, person_room)
         if ticket is None:
             return
         await self._close(tx, ticket)
-        await self._to_thread(tx, ticket, self._m(PERSON_LEFT if left else PERSON_STOPPED))
+        note = PERSON_FORGOT if forgotten else PERSON_LEFT if left else PERSON_STOPPED
+        await self._to_thread(tx, ticket, self._m(note))
 
     # ------------------------------------------------------------------ mediators' room
 
@@ -477,8 +480,7 @@ class Desk:
                     await self._person_back_to_bot(tx, ticket, rate=False)
                     locale = await self._person_locale(tx, ticket)
                     await self._to_person(tx, ticket, self._p(locale, FORGOTTEN_PERSON), locale)
-                    if await self._close(tx, ticket, at=at):
-                        await self._edit_root(tx, ticket, closed=True)
+                    await self._close(tx, ticket, at=at)
                     await forget_person(tx, room, now=at)
                 await self._to_thread(tx, ticket, self._m(FORGOTTEN, number=str(ticket.number)))
 

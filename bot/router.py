@@ -219,6 +219,7 @@ class Router:
                 if state.phase is Phase.HANDOVER:
                     await self.desk.language_changed(tx, room, effect.locale)
             elif isinstance(effect, Forget):
+                await self.desk.end_by_person(tx, room, forgotten=True)
                 await forget_person(tx, room)
                 forgotten = True
             else:

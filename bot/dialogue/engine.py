@@ -409,6 +409,8 @@ class Engine:
         if answer is True:
             fresh = State(locale=state.locale, started=True)
             return Step(fresh, (Forget(), Say(T.FORGET_DONE), *self._menu_effects()))
+        if answer is False and state.reason == _FROM_HANDOVER:
+            return Step(state.but(phase=Phase.HANDOVER, reason=""), (Say(T.FORGET_CANCELLED),))
         if answer is False:
             return Step(state.but(phase=Phase.MENU, node=None),
                         (Say(T.FORGET_CANCELLED), *self._menu_effects()))
@@ -660,6 +662,9 @@ class Engine:
             )
         if cmd is Command.LANGUAGE:
             return self.ask_language(state)
+        if cmd is Command.FORGET:  # the right to erasure holds during a handover too
+            return Step(state.but(phase=Phase.CONFIRM_FORGET, reason=_FROM_HANDOVER),
+                        (Say(T.FORGET_QUESTION), self._yes_no_options(T.YES, T.NO)))
         if state.choices == _LANGUAGE_CHOICES:
             state = state.but(choices=())
             n = option_number(text, len(LOCALES))
@@ -722,6 +727,8 @@ class Engine:
             return state
         return state.but(said=(*state.said, clipped)[-MAX_SAID:])
 
+
+_FROM_HANDOVER = "forget_during_handover"  # State.reason while confirming erasure mid-handover
 
 _DISTRESS_TEXT = {
     Distress.SUICIDE: T.DISTRESS_SUICIDE,
