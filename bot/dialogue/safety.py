@@ -286,6 +286,7 @@ _BENIGN_PATTERNS: tuple[str, ...] = (
     r"\bme tape sur les nerfs\b|\bm a tape dans l oeil\b",
     r"\bfrapper a (?:quelle|la bonne|une) porte\b",
     r"\b(?:telephone|portable|batterie|ordi|ordinateur|mot de passe|compte|carte) (?:est )?mort\b",
+    r"\b(?:this|that|the|it|it s|its) (?:\w+ ){0,2}(?:is |s )?killing me\b",
 )
 _BENIGN = re.compile("|".join(_BENIGN_PATTERNS))
 
