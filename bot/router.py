@@ -94,6 +94,7 @@ class Router:
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._wake = asyncio.Event()
         self._sending: dict[str, asyncio.Task[None]] = {}
+        self._send_failing = False
 
     # ------------------------------------------------------------------ entry points
 
@@ -298,13 +299,19 @@ class Router:
                 event_id = await self.outlet.send(room, content, item.txn_id)
             except Exception as exc:
                 tries = await outbox.note_attempt(self.db, item.id)
-                log.warning("send failed (%s), try %d", type(exc).__name__, tries)
+                if not self._send_failing:  # one warning per outage, not one per message
+                    log.warning("sending fails (%s); kept in the outbox, retrying",
+                                type(exc).__name__)
+                self._send_failing = True
                 if tries >= 20:
                     await outbox.drop(self.db, item.id)
                     continue
                 await asyncio.sleep(min(30.0, 0.5 * tries))
                 continue
             await outbox.mark_sent(self.db, item.id, event_id)
+            if self._send_failing:
+                self._send_failing = False
+                log.info("sending works again")
             self._wake.set()  # a thread root may have unblocked another room's items
 
     async def flush(self, timeout: float = 5.0) -> None:

@@ -169,6 +169,9 @@ async def test_homeserver_down_20s_bot_resumes_alone(
     log = proc.text()
     assert "Traceback" not in log, proc.tail()
     assert "unreachable" in log
+    # "log once per outage": one warning per kind of call (sync, send, outbox), not per message
+    warnings = [line for line in log.splitlines() if " WARNING " in line]
+    assert len(warnings) <= 4, "\n".join(warnings)
     rc, _ = await proc.terminate()
     assert rc == 0, proc.tail()
 

@@ -204,6 +204,7 @@ class Transport:
         # set once the first sync is handled: from then on every new event gets an answer
         # (before it, on a very first start, what arrives is history and is skipped)
         self.ready = asyncio.Event()
+        self._outages: dict[str, _Outage] = {}
         self._stopping = False
         self._sync_task: asyncio.Task[Any] | None = None
         self._run_done = asyncio.Event()
@@ -374,7 +375,7 @@ class Transport:
 
     async def _retry(self, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
         """Retry a start-up request through outages, for ever (start waits for the server)."""
-        outage = _Outage(what=f"homeserver ({what})")
+        outage = self._outage(f"homeserver ({what})")
         while True:
             try:
                 result = await call()
@@ -665,6 +666,10 @@ class Transport:
         if room_id not in self.client.rooms:
             raise SendError("the room is not (yet) known to the bot")
 
+    def _outage(self, what: str) -> _Outage:
+        """One shared tracker per kind of call: concurrent sends make one warning, not one each."""
+        return self._outages.setdefault(what, _Outage(what=what))
+
     async def send(
         self,
         room_id: str,
@@ -678,7 +683,7 @@ class Transport:
         never makes a second message.
         """
         await self._known_room(room_id)
-        outage = _Outage(what="homeserver (send)")
+        outage = self._outage("homeserver (send)")
         for attempt in range(SEND_ATTEMPTS):
             try:
                 resp = await self.client.room_send(
