@@ -88,7 +88,7 @@ class App:
             return stats.last_days_summary(report)
 
         desk = Desk(db, config.mediators, room_id, catalogs, transport.members,
-                    stats_summary=summary)
+                    stats_summary=summary, describe_path=engine.describe_path)
         identity = Identity(config.privacy.organisation, config.privacy.contact,
                             config.privacy.state_days)
         router = Router(db, engine, catalogs, desk, transport, identity=identity,

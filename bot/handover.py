@@ -135,6 +135,7 @@ class Desk:
         *,
         stats_summary: Callable[[], Awaitable[str]] | None = None,
         clock: Callable[[], float] = time.time,
+        describe_path: Callable[[tuple[str, ...]], str] | None = None,
     ) -> None:
         self.db = db
         self.config = config
@@ -146,6 +147,8 @@ class Desk:
         # what time it is for the office hours (unix seconds); tests set a fixed clock to
         # check "back on Monday" without waiting for a weekend
         self.clock = clock
+        # topic title › option labels instead of node ids in the ticket's root
+        self.describe_path = describe_path
 
     # ------------------------------------------------------------------ text helpers
 
@@ -264,7 +267,8 @@ class Desk:
         since = format_when(dt.datetime.fromtimestamp(at, tz=dt.UTC), self.config.locale,
                             tz=self.tz)
         lines = "\n".join(f"> {line}" for line in said[-10:]) or self._m(NOTHING_SAID)
-        path = " › ".join(dict.fromkeys(k.replace(":", " / ") for k in ticket.path[-4:]))
+        path = (self.describe_path(tuple(ticket.path)) if self.describe_path
+                else " › ".join(dict.fromkeys(k.replace(":", " / ") for k in ticket.path[-4:])))
         text = self._m(
             ROOT,
             number=str(ticket.number),

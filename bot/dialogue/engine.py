@@ -597,6 +597,18 @@ class Engine:
         return Step(state.but(phase=Phase.CHOOSE, choices=choices),
                     (Say(T.CHOOSE_WHICH), Options(items)))
 
+    def describe_path(self, path: tuple[str, ...]) -> str:
+        """What the person went through, as mediators read it: topic title › option labels."""
+        parts: list[str] = []
+        for key in path:
+            topic_id, _, node_id = key.partition(":")
+            topic = self.tree.topic(topic_id)
+            label = (topic.title if topic is not None and topic.entry == node_id
+                     else self._choice_label(key))
+            if label not in parts:
+                parts.append(label)
+        return " › ".join(parts[-4:])
+
     def _choice_label(self, choice: str) -> str:
         if choice.endswith(":"):
             topic = self.tree.topic(choice[:-1])
