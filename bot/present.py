@@ -64,11 +64,18 @@ def render(
     *,
     identity: Identity = Identity(),
     rtl: bool = False,
+    locale: str = "fr",
 ) -> Message | None:
-    """Join the visible effects into one message; None when nothing is to be shown."""
+    """Join the visible effects into one message; None when nothing is to be shown.
+
+    A paragraph that has no translation yet is shown in French, and the message then says so
+    once (the person is not left wondering why the language changed).
+    """
     text_parts: list[str] = []
     html_parts: list[str] = []
     footer = False
+    fallback = False
+    colon = " : " if locale == "fr" else ": "  # French typography only in French
 
     def french(source: str, shown: str) -> str:
         """In a right-to-left message, a paragraph still in French reads left to right."""
@@ -90,6 +97,8 @@ def render(
                 translate(WELCOME_DATA)))
         elif isinstance(effect, Say):
             shown = translate(effect.text)
+            fallback = fallback or (locale != "fr" and shown == effect.text
+                                    and _LATIN.search(effect.text) is not None)
             para(effect.format_with(shown), french(effect.text, shown))
         elif isinstance(effect, Options):
             footer = footer or effect.footer
@@ -102,7 +111,7 @@ def render(
             )
         elif isinstance(effect, ShowLink):
             label = translate(effect.label)
-            text_parts.append(f"🔗 {label} : {effect.url}")
+            text_parts.append(f"🔗 {label}{colon}{effect.url}")
             html_parts.append(
                 f'<p>🔗 <a href="{html.escape(effect.url, quote=True)}">{html.escape(label)}</a>'
                 f"<br>{html.escape(effect.url)}</p>"
@@ -122,6 +131,8 @@ def render(
             html_parts.append("<p>" + "<br>".join(html.escape(x) for x in lines) + "</p>")
     if not text_parts:
         return None
+    if fallback:
+        para(translate(PARTIAL_TRANSLATION))
     if footer:
         hint = translate(T.FOOTER)
         text_parts.append(hint)

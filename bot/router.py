@@ -226,7 +226,7 @@ class Router:
             else:
                 visible.append(effect)
         message = render(visible, self.catalogs.translator(state.locale),
-                         identity=self.identity, rtl=state.locale == "ar")
+                         identity=self.identity, rtl=state.locale == "ar", locale=state.locale)
         if message is not None:
             await outbox.enqueue(tx, room, notice(message))
         for handover in handovers:
@@ -236,7 +236,7 @@ class Router:
 
     async def _reply_only(self, ev: Incoming, state: State, effects: tuple[Any, ...]) -> None:
         message = render(effects, self.catalogs.translator(state.locale),
-                         identity=self.identity, rtl=state.locale == "ar")
+                         identity=self.identity, rtl=state.locale == "ar", locale=state.locale)
         async with self.db.transaction() as tx:
             if message is not None:
                 await outbox.enqueue(tx, ev.room_id, notice(message))
