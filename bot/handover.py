@@ -17,6 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.config import MediatorsConfig
+from bot.dialogue import texts as T
 from bot.dialogue.model import HandOver, Phase, State
 from bot.dialogue.texts import N_
 from bot.i18n import Catalogs, format_when
@@ -35,9 +36,6 @@ WAIT_CLOSED = N_("L'équipe n'est pas là en ce moment. Elle revient {when}.")
 WAIT_CLOSED_UNKNOWN = N_("L'équipe n'est pas là en ce moment. Elle vous répondra dès son retour.")
 CLAIMED_PERSON = N_("{name}, de l'équipe, a pris votre demande. {name} va vous répondre ici.")
 CLOSED_PERSON = N_("La conversation avec l'équipe est terminée. Merci de votre confiance.")
-RATE_PERSON = N_(
-    "Est-ce que cet échange vous a aidé ? Donnez une note de 1 (pas du tout) à 5 (beaucoup)."
-)
 SILENT_PERSON = N_(
     "Je ferme la demande, car vous n'avez pas écrit depuis longtemps. "
     "Vous pouvez écrire à nouveau quand vous voulez."
@@ -541,7 +539,7 @@ class Desk:
             await conversations.save_state(tx, ticket.person_room, state)
         if rate:
             locale = state.locale
-            text = "\n\n".join((self._p(locale, CLOSED_PERSON), self._p(locale, RATE_PERSON)))
+            text = "\n\n".join((self._p(locale, CLOSED_PERSON), self._p(locale, T.RATE_QUESTION)))
             await self._to_person(tx, ticket, text, locale)
 
     async def _say(self, ev: RoomEvent, ticket: Ticket | None, text: str) -> None:

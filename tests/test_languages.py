@@ -245,7 +245,7 @@ async def test_switch_language_during_handover(
     await wait_thread(a, room, bot, root_id, "La demande n°1 est fermée.")
     closing = await wait_body(p, dm, bot, tr("ar", H.CLOSED_PERSON))
     assert_rtl(closing)
-    assert tr("ar", H.RATE_PERSON) in closing.body
+    assert tr("ar", T.RATE_QUESTION) in closing.body
     assert "terminée" not in closing.body and "is over" not in closing.body
     await wait_until(lambda: any(b.startswith("Fermée.") for b in root_edits()), 30,
                      "the root marked closed, in French")
