@@ -64,7 +64,10 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         rf"\b{_WANT} (?:mourir|mourrir|crever|disparaitre|partir pour toujours|dormir pour toujours)",
         rf"\b{_WANT} {_NOMORE} (?:vivre|etre la|etre en vie|exister|me reveiller|continuer|rien)",
         rf"\b(?:ne|n) {_WANT} {_NOMORE} (?:vivre|etre la|exister)",
-        rf"\b{_NOMORE} envie de (?:vivre|continuer|me lever|rien|exister)",
+        rf"\b{_NOMORE} envie de (?:vivre|continuer|me lever|me reveiller|ouvrir les yeux|rien|exister)",
+        # "je vois pas l'intérêt de continuer à vivre", "plus de sens à vivre"
+        r"(?:interet|sens|raison|but) (?:de|d|a) (?:continuer (?:a |de )?)?vivre\b",
+        r"\bsi je (?:serai|serais|suis|sera) (?:encore|toujours) (?:la|en vie|vivante?)\b",
         r"\b(?:a quoi bon|aucune raison de|plus de raison de|plus aucune raison de) (?:vivre|continuer|rester|me battre)",
         r"\b(?:marre|fatigue|fatiguee|epuise|epuisee|peux plus|en peux plus) de (?:vivre|la vie|cette vie|exister|tout)",
         r"\bla vie (?:n a|na|a) (?:plus|pu|plu) (?:de|aucun) sens",
@@ -76,7 +79,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\bmes dernieres volontes|\bdernier message avant",
         # English
         r"\bkill (?:my ?self|myself)\b",
-        r"\bend (?:my life|it all|everything)",
+        r"\bend(?:ing)? (?:my life|it all|everything)",
         r"\b(?:want|wanna|going) to die\b|\bwanna die\b",
         r"\b(?:don t|dont|do not) want to (?:live|be alive|be here|wake up)",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on)",
@@ -97,7 +100,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\b(?:je suis|j ai ete|jai ete|suis|ete|je me suis fait|je me fais) (?:frappe|frappee|battu|battue|viole|violee|agresse|agressee|tabasse|tabassee|menace|menacee de mort|sequestre|sequestree|enferme|enfermee)",
         r"\bviolence(?:s)? (?:conjugale|conjugales|domestique|domestiques|a la maison|chez moi|sexuelle|sexuelles)",
         r"\b(?:femme|homme) battue?\b",
-        r"\bmenace(?:s)? de mort|menace de me tuer|va me tuer|veut me tuer|vont me tuer",
+        r"\bmenace(?:s)? de mort|menace de me tuer|(?:va|veut|vont|allait|allaient|voulait|aller|vais) me tuer",
         r"\b(?:il|elle|ils|on) (?:me|m) (?:tue|tuera|tuerait|tuer|a tue)\b|\b(?:kill|kills|killing) me\b",
         r"\b(?:peur|peure) de (?:mon mari|mon conjoint|mon copain|mon compagnon|mon ex|lui|rentrer chez moi|rentrer a la maison|ma femme)",
         r"\bil (?:boit|a bu) (?:et|puis) (?:il )?(?:me|m) ",
@@ -107,13 +110,13 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\bje suis en danger|\bsuis en danger|\ben danger chez moi|\bje ne suis pas en securite|\bpas en securite chez",
         r"\bil m enferme|\belle m enferme|\bm empeche de sortir",
         # English
-        r"\b(?:he|she|husband|boyfriend|partner|wife|dad|father|ex) (?:hits|hit|beats|beat|chokes|choked|hurts|hurt|threatens|threatened|raped|abuses|abused|attacked|kicked) (?:me|my)",
+        r"\b(?:he|she|husband|boyfriend|partner|wife|dad|father|ex|stepdad|stepfather|step dad|mum|mom|mother|brother|uncle) (?:hits|hit|beats|beat|chokes|choked|hurts|hurt|threatens|threatened|raped|abuses|abused|attacked|kicked) (?:me|my)",
         r"\bdomestic (?:violence|abuse)|\babusive (?:husband|partner|boyfriend|relationship)",
         r"\bthreaten(?:s|ed)? to kill|\bgoing to kill me|\bwill kill me|\bwants to kill me",
         r"\b(?:i was|i ve been|i got|been) (?:raped|beaten|assaulted|attacked)",
         r"\bafraid (?:of|to go) (?:my husband|my partner|him|home)|\bnot safe at home|\bi am in danger|\bi m in danger",
         # Arabic
-        r"يضربني|ضربني|بيضربني|تضربني|زوجي يضرب|يعنفني|عنف اسري|عنف منزلي|يهددني|هددني بالقتل|اغتصب|اغتصاب|انا في خطر",
+        r"يضربني|ضربني|بيضربني|تضربني|زوجي يضرب|للضرب|تعنيف|يعنفني|عنف اسري|عنف منزلي|يهددني|هددني بالقتل|اغتصب|اغتصاب|انا في خطر",
     ),
     Distress.CHILD: (
         rf"\b{_CHILD}\b.*\b(?:frappe|battu|battue|maltraite|maltraitee|maltraitance|abuse|abusee|viole|violee|touche|attouchement|danger|en danger|brule|enferme|enfermee|secoue|disparu|disparue|fugue)",
@@ -176,11 +179,12 @@ _CHILD_HARM = (
     r"|secoue\w*|crie|pleure dehors|marques|bleus|photos|photo nue|choses bizarres|fait des choses"
     r"|sans manger|parti avec|partie avec|fasse du mal|faire du mal|dehors la nuit|dort dehors"
     r"|met dehors|hits?|hitting|beats?|beating|touch\w*|abus\w*|alone|ran away|missing|pictures"
-    r"|photos|hurt\w*|bruises|no food)|(?:يضرب|يلمس|وحدهم|وحده|خطر|صور|لم يعد|يحبسني|بدون اكل)"
+    r"|photos|hurt\w*|bruises|no food)|(?:يضرب|ضرب|تعنيف|يلمس|وحدهم|وحده|خطر|صور|لم يعد|يحبسني|بدون اكل)"
 )
 _MINOR = (
     r"\b(?:j ai|jai|i m|im|i am|age de|agee de) (?:[5-9]|1[0-7])\b|\b(?:[5-9]|1[0-7]) (?:ans|years? old)\b"
-    r"|\bmineur|\bmineure|عمره|عمرها"
+    r"|\bmineur|\bmineure|\b(?:au|en) (?:college|lycee|primaire|cm1|cm2|6e|6eme|5e|5eme|4e|4eme|3e|3eme)\b"
+    r"|\bin (?:middle|high|primary) school\b|عمره|عمرها"
 )
 _NIGHT = r"\b(?:ce soir|cette nuit|la nuit|il fait nuit|hier soir|tonight|at night|tout a l heure|الليله|الليل|هاد الليله)"
 _NOPLACE = (
@@ -200,7 +204,7 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:poids pour|fardeau pour|burden)",),
         (r"\b(?:pour de bon|plus de solution|aucune solution a part|no way out)",
          r"\b(?:partir|mourir|finir|en finir|solution|disparaitre|vie)"),
-        (r"\b(?:toutes? (?:mes|les|la) (?:boites?|cachets|comprimes|medicaments|medocs|pilules)"
+        (r"\b(?:(?:tous|toutes?) (?:mes|les|la) (?:boites?|cachets|comprimes|medicaments|medocs|pilules)"
          r"|pills saved|take them all|whole box|toute la boite)",),
         (r"\b(?:j en peux plus|jpp|en peux plus|n en peux plus|can t go on|cant go on|cannot go on)",
          r"\b(?:vie|vivre|tout|end|life|living|rien)\b"),
@@ -208,13 +212,17 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
          r"|\bse (?:suicider|tuer)|\bit all to end|\bwant to disappear|\bdon t want to exist",),
         (r"اموت|نموت|موت|انتحر|انتحار|اقتل نفسي|انهاء حياتي|انهي حياتي|علاش نعيش|ان اعيش|العيش",),
         (r"\blettre pour mes enfants|\bau cas ou je (?:serai|serais) plus",),
+        # "ce soir c'est fini", "tout est fini pour moi"
+        (r"\b(?:c est fini|tout est fini|c est la fin|c est termine)\b",
+         r"\b(?:ce soir|cette nuit|pour moi|adieu|demain matin|merci pour tout)\b"),
     ),
     Distress.VIOLENCE: (
         (_ME_HIT,),
         (r"\b(?:is|are|keeps|keep|was|been) (?:following|threatening|hitting|beating|hurting|stalking|attacking) (?:me|us)\b",),
         (_FEAR, _THREAT),
         (_FEAR, r"\b(?:il|elle|he|she|mon mari|mon ex|quelqu un|someone)\b",
-         r"\b(?:porte|door|suit|follow\w*|la|here|outside|dehors|rentrer|home|maison)\b"),
+         r"\b(?:porte|door|suit|follow\w*|la|here|outside|dehors|rentrer|home|maison|en bas de chez moi"
+         r"|devant chez moi|m attend|me guette|me surveille|rode|me harcel\w*|waiting for me|watching me)\b"),
         (r"\b(?:bleus|coups|bruises|marques)\b", _SOMEONE),
         (r"\b(?:peux|peut|pe|pas pu|can t|cant|cannot) (?:pas |plus )?(?:parler|talk|speak)",
          r"\b(?:il|elle|he|she)\b.*\b(?:cote|la|next to|here|listening|ecoute)\b"),
@@ -223,13 +231,15 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
          r"\b(?:menace|menacer|ils ont|il a|threat\w*|has a|have)\b"),
         (r"\b(?:bagarre|fight|tout casser|casse tout|breaking everything)\b",
          r"\b(?:chez moi|devant|au secours|ils ont|appart|maison|home)\b"),
+        (r"\b(?:avec|a) (?:un|son|une|des) (?:couteau|couteaux|arme|armes|pistolet|fusil)\b|\bwith a (?:knife|gun)\b",
+         _SOMEONE),
         (r"\b(?:locks? me|enferme|takes my phone|prend mon telephone|confisque)\b", _SOMEONE),
         (r"\b(?:renvoie au pays|papiers|passeport)\b.*\b(?:frappe|tape|bat|menace)",),
         (r"يضرب|ضربني|يهدد|اغتصب|كيضربني|يتبعني|في خطر|كسر الباب",),
     ),
     Distress.CHILD: (
         (_CHILD_WORD, _CHILD_HARM),
-        (_MINOR, r"\b(?:touche|tape|tapent|frappe|frappent|bat|dehors|peur|touches|hits|hit|beats|rentrer|violent|crie|abus\w*)|يضرب|يلمس|لم يعد"),
+        (_MINOR, r"\b(?:touche|tape|tapent|frappe|frappent|bat|dehors|peur|touches|hits|hit|beats|hurts?|hurting|rentrer|violent|crie|abus\w*)|يضرب|يلمس|لم يعد"),
         (r"\b(?:enfant|child) en danger|\bmaltraitance|\binceste|\bpedo|\battouchement",),
         (r"\b(?:de|d)\s?\d{1,2} ans\b", r"\b(?:homme|un mec|adulte|photos|tombe|fenetre|internet)\b"),
         (r"يلمس|اطفاله|وحدهم|طفل صغير وحده|صورا من ابنتي|صور من ابنتي",),
@@ -268,6 +278,15 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
          r"\b(?:beaucoup|arrete pas|enceinte|lot|heavily|won t stop|wont stop|partout|fort)\b"),
         (r"\b(?:brul\w*|burn\w*)\b", r"\b(?:huile|cloque\w*|grave|bouillante|blister\w*|badly)\b"),
         (r"\b(?:devient (?:tout )?bleu|turning blue|tout blanc|tout blanche)",),
+        # a feverish baby gone floppy; "j'ai pris trop de cachets"
+        (r"\b(?:fievre|fever|temperature)\b", r"\b(?:4[0-2]|mou|molle|floppy|limp|convuls\w*|reagit|taches)\b"),
+        (r"\b(?:tout mou|toute molle|tout molle|floppy)\b", _CHILD_WORD),
+        (r"\b(?:pris|prit|avale|bu|took|swallowed|taken) (?:beaucoup |bien )?(?:trop|too many|too much) (?:de |d )?"
+         r"(?:cachets|medicaments|medocs|comprimes|pilules|somniferes|doliprane|pills|tablets)\b",),
+        # a chronic illness without its treatment, feeling very unwell
+        (r"\b(?:diabet\w*|insuline?|insulin|asthm\w*|ventoline|epilep\w*|enceinte|pregnant)\b",
+         r"\b(?:me sens|se sent|sens|feel) (?:tres |vraiment |trop |super |really |very )?(?:mal|faible|unwell|sick|bad)\b"
+         r"|\b(?:plus|pas|pu) d insuline|\bno insulin|\bvertige|\bje vais tomber"),
         (r"\b(?:douleur|mal) (?:horrible|atroce|insupportable|terrible)|\bdiabeti\w*.*\btremble",),
         (r"\btombe\w* (?:de|du|par) (?:la|le) (?:fenetre|balcon|escalier)",),
         (r"صدري|صدر", r"الم|وجع"),
@@ -287,6 +306,21 @@ _BENIGN_PATTERNS: tuple[str, ...] = (
     r"\bfrapper a (?:quelle|la bonne|une) porte\b",
     r"\b(?:telephone|portable|batterie|ordi|ordinateur|mot de passe|compte|carte) (?:est )?mort\b",
     r"\b(?:this|that|the|it|it s|its) (?:\w+ ){0,2}(?:is |s )?killing me\b",
+    # an institution "will kill me", a boss "will kill me if I don't bring the paper"
+    r"\b(?:les impots|impots|la caf|caf|l ants|ants|ameli|la secu|france travail|pole emploi"
+    r"|l administration|les papiers|ce dossier|mon dossier|cette demarche|ces demarches|la banque"
+    r"|le proprio|mon proprio) (?:\w+ ){0,2}(?:va|vont|veut|veulent|vais|allait) me tuer\b",
+    r"\b(?:mon patron|ma patronne|mon chef|ma cheffe|mon boss|ma boss|mon employeur) (?:va|veut|allait) me tuer si\b",
+    # "toucher" an allowance is receiving money, not touching a child
+    r"\b(?:je|j|nous|vous|tu) (?:(?:ne|n|ai|a|avons|avez|pas|plus|rien|jamais|toujours|encore) ){0,3}touche\w*\b",
+    r"\btouche\w* (?:plus |pas |toujours |jamais |encore |que |seulement |aussi )?(?:rien|combien|le rsa"
+    r"|l apl|les apl|la prime|la caf|les alloc\w*|mon rsa|mon apl|ma prime|mes alloc\w*|des alloc\w*"
+    r"|d alloc\w*|le chomage|l are|ma retraite|ma pension|mon salaire|d argent|de l argent|\d+)\b",
+    # "si je serai encore là au rendez-vous": an appointment, not a farewell
+    r"\bencore la (?:au|a l|a la|pour le|pour la|pour mon|pour ma) (?:rdv|rendez vous|entretien"
+    r"|convocation|date|guichet|accueil|mairie)\b",
+    # Arabic "dying of tiredness / laughter / boredom"
+    r"(?:اموت|نموت|ميت|ميته) من (?:التعب|الضحك|الملل|الجوع)",
 )
 _BENIGN = re.compile("|".join(_BENIGN_PATTERNS))
 
