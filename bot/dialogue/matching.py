@@ -147,6 +147,9 @@ _ARABIC_DIGITS = str.maketrans(
 )  # digits to ASCII; Arabic ta marbuta, alif maqsura and tatweel folded as people type them
 
 _ELISION_PREFIXES = ("qu", "j", "l", "d", "m", "n", "s", "t", "c")
+# Arabic glues the article and short prepositions to the noun ("الكاف", "بالكاف", "للكاف"):
+# longest first, so the keyword "كاف" is found in all of them.
+_ARABIC_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال", "و", "ب", "ل")
 
 # the C PyStemmer when installed (a dependency; same stems, 20x faster), else pure Python
 _stemmer_fr = snowballstemmer.stemmer("french")
@@ -469,6 +472,8 @@ class KeywordIndex:
         if not found and cutoff is not None and self.vocab and not _HAS_DIGIT.search(word):
             pool = self._pool()
             for cand, score in self._best(pool.ratio(s, cutoff), 3, higher=True):
+                if len(cand) <= 3:
+                    continue  # a short keyword is exact or absent: "mort" is not "mot"
                 found[cand] = max(found.get(cand, 0.0), score / 100.0)
             if not found and len(word) >= 5:
                 # Levenshtein on the raw word catches typos that the stemmer reshaped.
@@ -501,6 +506,12 @@ class KeywordIndex:
                 ):
                     result = (prefix, rest)
                     break
+            if result == (word,) and not word.isascii():
+                for prefix in _ARABIC_PREFIXES:
+                    rest = word[len(prefix) :]
+                    if word.startswith(prefix) and len(rest) >= 3 and rest in self.by_stem:
+                        result = (prefix, rest)
+                        break
         if len(self._split_cache) < 50_000:
             self._split_cache[word] = result
         return result
