@@ -110,6 +110,12 @@ _HUMAN_PHRASES = (
     "speak to someone", "speak to a person", "talk to a person", "اريد التحدث مع شخص",
     "التحدث مع شخص", "مع موظف",
 )  # fmt: skip
+_THANKS_CORE = frozenset({"merci", "mrc", "mci", "thanks", "thank", "thx", "شكرا"})
+_THANKS_WORDS = _THANKS_CORE | frozenset({
+    "beaucoup", "bcp", "bien", "gentil", "gentille", "sympa", "cest", "c", "est", "ok", "okay",
+    "daccord", "accord", "super", "top", "parfait", "infiniment", "encore", "you", "very", "much",
+    "so", "lot", "a", "madame", "monsieur", "bonne", "journee", "soiree", "جزيلا",
+})
 _HUMAN_PADDED = tuple(f" {normalise(h)} " for h in _HUMAN_PHRASES)
 _YES = frozenset(
     {
@@ -144,6 +150,10 @@ def command_of(text: str) -> Command | None:
         Command.GREETING, Command.THANKS, Command.HUMAN
     ):
         return _COMMANDS[toks[0]]
+    # "merci beaucoup c'est gentil", "ok merci bien": thanks with only kind words around it
+    said = set(normalised_words(norm))
+    if said <= _THANKS_WORDS and not _THANKS_CORE.isdisjoint(said):
+        return Command.THANKS
     padded = f" {norm} "
     if any(p in padded for p in _HUMAN_PADDED):
         return Command.HUMAN
@@ -156,6 +166,8 @@ def yes_no(text: str) -> bool | None:
         return True
     if norm in _NO or norm in ("2",):
         return False
+    if command_of(text) is Command.THANKS:  # "merci beaucoup c'est gentil" after an answer
+        return True
     first = norm.split(" ", 1)[0] if norm else ""
     if first in ("oui", "ouais", "yes", "ok", "نعم"):
         return True

@@ -92,3 +92,19 @@ def test_distress_reaches_a_person_through_the_engine(item: dict[str, Any]) -> N
     """Detection alone is not the goal: the person must get the numbers and a mediator."""
     step = ENGINE.step(State(started=True), item["text"])
     assert step.state.phase is Phase.HANDOVER
+
+
+@pytest.mark.parametrize("text", ["merci beaucoup c'est gentil", "ok merci", "merci bien",
+                                  "thank you so much", "شكرا جزيلا"])
+def test_thanks_with_kind_words_is_thanks_not_a_miss(text: str) -> None:
+    """Held-out: 'merci beaucoup c'est gentil' got 'Pardon, je n'ai pas compris'."""
+    step = ENGINE.step(State(started=True), text)
+    assert step.state.misses == 0
+    assert ENGINE.route(text).topic is None
+    checked = ENGINE.step(ENGINE.step(State(started=True), "code caf recu pas").state, text)
+    assert checked.state.phase is Phase.MENU  # after "did this help?": a yes
+
+
+def test_thanks_does_not_swallow_a_question() -> None:
+    step = ENGINE.step(State(started=True), "ok merci et pour la carte grise ?")
+    assert step.state.node is not None and step.state.node.startswith("ants:")
