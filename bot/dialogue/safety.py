@@ -38,7 +38,8 @@ _NOMORE = r"(?:plus|plu|pu|pus|pa|pas|jamais)"
 _PARTNER = (
     r"(?:il|elle|mon mari|mon mec|mon copain|mon conjoint|ma conjointe|ma femme|mon ex|son pere"
     r"|mon pere|ma mere|mon frere|mon fils|mon compagnon|ma compagne|mon beau pere|mon voisin"
-    r"|le pere|mon homme|ma copine|lui|mon partenaire)"
+    r"|le pere|mon homme|ma copine|lui|mon partenaire|mon beau frere|mon oncle|mon cousin|mon patron"
+    r"|mon chef|mon collegue|mon proprio|mon frere|ma belle mere|mon demi frere|mon ex mari)"
 )
 _HIT = (
     r"(?:frappe|frapp|frap|bat|battu|battue|bats|tape|tap|cogne|etrangle|etrangl|brutalise|gifle"
@@ -54,7 +55,14 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
     Distress.SUICIDE: (
         r"suicid",
         r"\bsuicide\b",
-        rf"\b{_ME} (?:foutre en l air|fout en l air|fous en l air|fou en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
+        rf"\b{_ME} (?:foutre en l air|fout en l air|fous en l air|fou en l air|foutrai en l air|supprimer|pendre|jeter sous|jeter du|jeter par)",
+        # the lexical family of the ways, any person and tense ("je me pends", "me pendrai")
+        r"\b(?:je|j|jvais|jveux|vais|veux|envie de|pense a) (?:me|m) (?:pend|pends|pendrai|pendrais|flingu\w*|noie|noyer|noierai|defenestr\w*|suicid\w*|tire une balle|supprime)\b",
+        r"\b(?:m ouvrir|me tailler|me couper|m entailler|ouvert|taille|coupe|tailler|couper|ouvrir) (?:les|mes) (?:veines|poignets)",
+        r"\b(?:tentative de suicide|fait une ts|fais une ts|fait des ts|tente de me (?:tuer|suicider|foutre))",
+        r"\b(?:prefere|preferes|prefererais|prefererai|plutot) (?:mourir|crever|disparaitre|etre mort|etre morte|en finir)",
+        r"\bde trop sur (?:cette|la) terre|\bde trop dans ce monde|\bsur cette terre pour rien",
+        r"\bcombien de (?:cachets|medicaments|medocs|comprimes|pilules|somniferes|doliprane) (?:il faut|faut il|pour)",
         # "me tuer" only when the person speaks of themselves ("il va me tuer" is violence)
         r"\b(?:je|j|jai|g|jvais|jveux)(?: (?:ai|ais|vais|veux|voudrais|envie|de|d|pense|a|besoin|vraiment|aller|peux|dois|devrais|finir|par|vai|veu)){0,4} (?:me|m) (?:tuer|tue)\b",
         r"\ben finir\b",
@@ -84,6 +92,7 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\b(?:don t|dont|do not) want to (?:live|be alive|be here|wake up)",
         r"\bno (?:reason|point) (?:to|in) (?:live|living|go on|going on)",
         r"\bbetter off (?:dead|without me)",
+        r"\b(?:rather|prefer to) (?:be dead|die)|\bwish i (?:was|were) dead|\bsuicidal|\bcut my (?:wrists|veins)|\bslit my wrists",
         r"\btake my (?:own )?life",
         r"\bhang myself",
         # Arabic (normalised: no diacritics, alef forms unified, ة -> ه, ى -> ي)
@@ -107,6 +116,10 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\b(?:des|les) coups\b.*\b(?:mari|conjoint|copain|compagnon|ex|il|elle)\b|\b(?:mari|conjoint|copain|compagnon)\b.*\bcoups\b",
         r"\bviol\b|\bviolee\b|\bagression sexuelle",
         r"\bon me (?:frappe|bat|menace|suit|harcele)",
+        # SMS "ma" for "m'a": "mon copain ma etrangler"
+        rf"\b(?:il|elle|on|ils|{_PARTNER}) ma (?:encore |deja |a nouveau )?(?:frapp|etrangl|tabass|cogn|viol|agress|battu|gifl|brutalis|etouff|menace de mort)\w*",
+        rf"\b{_PARTNER} (?:me|m) (?:touche|touchent|tripote|tripotent|caresse|force|pelote|harcele|agresse|etrangle|etouffe|bouscule|menace)\b",
+        r"\b(?:harcelement sexuel|agression|agresse sexuellement|attouchements? sur moi|abus sexuel)",
         r"\bje suis en danger|\bsuis en danger|\ben danger chez moi|\bje ne suis pas en securite|\bpas en securite chez",
         r"\bil m enferme|\belle m enferme|\bm empeche de sortir",
         # English
@@ -116,18 +129,20 @@ _PATTERNS: dict[Distress, tuple[str, ...]] = {
         r"\b(?:i was|i ve been|i got|been) (?:raped|beaten|assaulted|attacked)",
         r"\bafraid (?:of|to go) (?:my husband|my partner|him|home)|\bnot safe at home|\bi am in danger|\bi m in danger",
         # Arabic
-        r"يضربني|ضربني|بيضربني|تضربني|زوجي يضرب|للضرب|تعنيف|يعنفني|عنف اسري|عنف منزلي|يهددني|هددني بالقتل|اغتصب|اغتصاب|انا في خطر",
+        r"يضربني|ضربني|بيضربني|تضربني|زوجي يضرب|للضرب|تعنيف|يعنفني|عنف اسري|عنف منزلي|يهددني|هددني بالقتل|يتحرش بي|تحرش بي|اغتصب|اغتصاب|انا في خطر",
     ),
     Distress.CHILD: (
         rf"\b{_CHILD}\b.*\b(?:frappe|battu|battue|maltraite|maltraitee|maltraitance|abuse|abusee|viole|violee|touche|attouchement|danger|en danger|brule|enferme|enfermee|secoue|disparu|disparue|fugue)",
         rf"\b(?:frappe|bat|maltraite|abuse|viole|secoue|touche) (?:mon|ma|mes|son|sa|ses|le|la|les|un|une) {_CHILD}\b",
         r"\bmaltraitance|\binceste|\bpedophil|\bpedocrimin|\battouchement",
         r"\benfance en danger|\b119\b",
+        rf"\b(?:enleve|enlever|kidnapp\w*|garde|pris|prend|emmene|emmener) (?:mon|ma|mes|notre|nos|le|la|les) {_CHILD}\b.*\b(?:refuse|rendre|au pays|a l etranger|disparu|partir avec|plus le voir)",
+        rf"\b{_CHILD}\b.*\b(?:refuse de (?:le|la|les|me le|me la|me les) rendre|enleve|enlevee|kidnapp\w*|partir au pays avec|emmene\w* au pays)",
         # English
         r"\bchild abuse|\babused child|\b(?:hurting|hits|hitting|beats|beating|abusing|touching) (?:my|his|her|a|the) (?:child|kid|son|daughter|baby)",
         r"\b(?:child|kid|son|daughter|baby) (?:is|was) (?:in danger|being abused|being hurt|beaten|missing)",
         # Arabic
-        r"طفل في خطر|طفلي في خطر|يضرب ابني|يضرب بنتي|يضرب ابنتي|يضرب طفلي|اساءه للاطفال|اعتداء علي طفل|تحرش بطفل",
+        r"تحرش بابني|تحرش ببنتي|تحرش فيه|تحرش فيها|تحرش بيه|تحرش بيها|طفل في خطر|طفلي في خطر|يضرب ابني|يضرب بنتي|يضرب ابنتي|يضرب طفلي|اساءه للاطفال|اعتداء علي طفل|تحرش بطفل",
     ),
     Distress.SHELTER: (
         r"\b(?:dormir|dors|dort|dormi|coucher|passer la nuit) (?:dehors|a la rue|dans la rue|dans (?:ma|la|une|sa) (?:voiture|gare|cage d escalier|tente)|sous un pont|par terre)",
@@ -200,7 +215,12 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:serai|serais|suis|etre|soit) (?:plus|pu|plu) (?:la|de ce monde|en vie)\b",),
         (r"\bplus de ce monde|\bdernier message|\bmessage d adieu|\badieu\b|\bgoodbye message|\bmy goodbye",),
         (r"\b(?:que je disparaisse|disparaitre pour toujours|envie de disparaitre|veux disparaitre)",),
-        (r"\b(?:jamais me reveiller|plus me reveiller|ne plus me reveiller|never wake up)",),
+        (r"\b(?:jamais (?:me|se|m) reveiller|plus (?:me|se|m) reveiller|jamais (?:me|se) reveille|never wake up|not wake up again)",),
+        # "je préfère partir que continuer comme ça": leaving rather than living on
+        (r"\b(?:prefere|preferes|prefererais|prefererai|mieux vaut|plutot) (?:partir|m en aller|ne plus etre|plus etre|dormir pour)",
+         r"\b(?:continuer|vivre|comme ca|souffrir|supporter|subir|tout ca)\b"),
+        # farewell euphemisms: "là où je vais, je n'aurai plus besoin de ..."
+        (r"\bla ou je (?:vais|pars|serai)\b", r"\b(?:plus besoin|aucun besoin|plus la peine)\b"),
         (r"\b(?:poids pour|fardeau pour|burden)",),
         (r"\b(?:pour de bon|plus de solution|aucune solution a part|no way out)",
          r"\b(?:partir|mourir|finir|en finir|solution|disparaitre|vie)"),
@@ -262,6 +282,15 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:dor\w*|couche|passe\w* la nuit|nuit|nuits|sleep\w*)\b",
          r"\b(?:rue|voiture|parc|gare|escalier|squat|tente|pont|car|street|park|station|outside|dehors|سيارتي|الشارع)\b"),
         (r"انام|نام|نبات", r"الليله|سيارتي|الشارع|مكان"),
+        # a squat or a makeshift roof about to be lost
+        (r"\b(?:squat|squatte|bidonville|campement|tente|cabane|caravane)\b",
+         r"\b(?:vire\w*|expuls\w*|evacu\w*|dehors|demain|ce soir|enfants|petits|bebe|detrui\w*)\b"),
+        # no food left for the children: the household has nothing
+        (r"\b(?:(?:rien|plus rien|pas|plus) (?:a|de quoi|d quoi) manger|(?:ont|a|avons|on a) faim|frigo (?:est )?vide"
+         r"|no food|nothing to eat|hungry|starving)\b"
+         r"|(?:ما عندي|ما عندنا|لا يوجد|ما في) (?:اكل|طعام)|جوعانين|جوعان",
+         r"\b(?:enfants|petits|gosses|bebe|bb|gamins|fils|fille|kids|children|baby|dormir|dehors|rue|chauffage"
+         r"|electricite|expuls\w*|coupe|logement)\b|اطفال|ولادي|اولادي|النوم|الشارع"),
     ),
     Distress.MEDICAL: (
         (r"\b(?:respir\w*|breath\w*)\b", r"\b(?:plus|pu|plu|pas|mal|peux|arrive|can t|cant|cannot|hard|not|stopped)\b"),
@@ -297,6 +326,15 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
 # Idioms that look like distress but are not: removed before matching.
 _BENIGN_PATTERNS: tuple[str, ...] = (
     r"\btuer le temps\b",
+    r"\bcrever l abces\b|\btout (?:le temps|de suite|a l heure)\b",
+    # things, not people, "will kill me": "ce mot de passe va me tuer"
+    r"\b(?:ce|cette|ces|cet|le|la|les|mon|ma|mes|l) (?:mot de passe|site|dossier|appli|application|ordi"
+    r"|ordinateur|telephone|portable|formulaire|papier|papiers|demarche|demarches|administration|code"
+    r"|compte|attente|bureaucratie|paperasse|declaration|connexion|bug|boulot|travail|rdv|queue)"
+    r"(?: \w+){0,2} (?:va|vont|veut|vais|allait|finira par|finit par) me (?:tuer|rendre fou|rendre folle|achever)\b",
+    # "menacé de poursuites / de couper mes droits": an administrative threat
+    r"\bmenac\w* (?:de|d) (?:poursuites|couper|suspendre|supprimer|bloquer|fermer|radi\w*|saisie|amende"
+    r"|sanction\w*|penalit\w*|majoration|redressement|recouvrement|proces|plainte)\b",
     r"\b(?:ce|cette|ca|cet|le|la|les|ces) (?:\w+ ){0,2}me tue(?:nt)?\b",
     r"\b(?:mort|morte|mourir|meurs|meurt) de rire\b|\bmdr\b|\bptdr\b|\bmdrr+\b",
     r"\ba la rue niveau\b",
