@@ -52,7 +52,7 @@ from bot.dialogue.model import (
     Tree,
     Welcome,
 )
-from bot.dialogue.safety import Alert, Distress, detect
+from bot.dialogue.safety import Alert, Distress, concern, detect
 
 # How sure routing must be to act on free text (a full keyword of one specific word ~ 1.0).
 ROUTE_THRESHOLD = 0.9
@@ -332,6 +332,8 @@ class Engine:
             return self._distress(state, text, alert)
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)
+        if _concern_applies(state) and concern(text):
+            return self._concern(state, text)
         state = self._remember(state, text)
         prefix: list[Effect] = []
         if not state.started:
@@ -677,6 +679,31 @@ class Engine:
         handover = self._hand_over(state, "distress", priority=True, distress=alert.main)
         return Step(handover.state, (*effects, *handover.effects))
 
+    def _concern(self, state: State, text: str) -> Step:
+        """A weak sign of distress: a gentle word and the numbers first, a person on offer,
+        and the procedure question still answered (it is often why the person wrote)."""
+        prefix: list[Effect] = [] if state.started else [Welcome()]
+        prefix.append(Say(T.CONCERN_INTRO))
+        state = self._remember(state.but(started=True), text)
+        route = self.route(text)
+        if route.topic is not None and route.node is not None:
+            answer = self._free_text(state.but(phase=Phase.MENU, node=None), text)
+            phase = answer.state.phase
+            if phase is Phase.CHECK:
+                # "did this help?" gives way to the offer of a person
+                checks = self._check_effects()
+                kept = tuple(e for e in answer.effects if e not in checks)
+                offer = self._offer_person(answer.state, "concern")
+                return Step(offer.state,
+                            (*prefix, Say(T.CONCERN_ANSWER), *kept, *offer.effects))
+            if phase in (Phase.HANDOVER, Phase.CONFIRM_HANDOVER):  # the topic offers a person
+                return Step(answer.state, (*prefix, *answer.effects))
+            # a node with choices: its numbers stay the person's, "quelqu'un" reaches a person
+            return Step(answer.state, (*prefix, Say(T.CONCERN_ANSWER), *answer.effects,
+                                       Say(T.CONCERN_PERSON_HINT)))
+        offer = self._offer_person(state, "concern")
+        return Step(offer.state, (*prefix, *offer.effects))
+
     def _in_handover(self, state: State, text: str) -> Step:
         cmd = command_of(text)
         if cmd is Command.STOP:
@@ -753,6 +780,14 @@ class Engine:
 
 
 _FROM_HANDOVER = "forget_during_handover"  # State.reason while confirming erasure mid-handover
+
+
+def _concern_applies(state: State) -> bool:
+    """Not while erasure is being confirmed (its yes/no comes first), and not twice in a row:
+    once a person has been offered for a concern, the next message is the answer to it."""
+    if state.phase is Phase.CONFIRM_FORGET:
+        return False
+    return not (state.phase is Phase.CONFIRM_HANDOVER and state.reason == "concern")
 
 _DISTRESS_TEXT = {
     Distress.SUICIDE: T.DISTRESS_SUICIDE,

@@ -87,6 +87,16 @@ DISTRESS_MEDICAL = N_(
 )
 DISTRESS_PERSON = N_("Je préviens une personne de l'équipe. Elle va vous lire en priorité.")
 
+# A weak sign of distress (safety.concern): a gentle word first, then a person on offer.
+CONCERN_INTRO = N_(
+    "Je suis un robot, mais je vous lis. Si vous êtes en danger, appelez le 112. "
+    "Si vous allez mal, le 3114 vous écoute, jour et nuit, gratuitement."
+)
+CONCERN_ANSWER = N_("Je réponds aussi à votre question.")
+CONCERN_PERSON_HINT = N_(
+    "Si vous voulez parler à une personne de l'équipe, écrivez « quelqu'un »."
+)
+
 STOPPED = N_("D'accord, j'arrête. Vous pouvez m'écrire à nouveau quand vous voulez.")
 RESTARTED = N_("On recommence depuis le début.")
 
