@@ -696,7 +696,9 @@ class Engine:
                 offer = self._offer_person(answer.state, "concern")
                 return Step(offer.state,
                             (*prefix, Say(T.CONCERN_ANSWER), *kept, *offer.effects))
-            if phase in (Phase.HANDOVER, Phase.CONFIRM_HANDOVER):  # the topic offers a person
+            if phase is Phase.CONFIRM_HANDOVER:  # the topic offers a person: say why
+                return Step(answer.state.but(reason="concern"), (*prefix, *answer.effects))
+            if phase is Phase.HANDOVER:  # an urgent topic has already called a person
                 return Step(answer.state, (*prefix, *answer.effects))
             # a node with choices: its numbers stay the person's, "quelqu'un" reaches a person
             return Step(answer.state, (*prefix, Say(T.CONCERN_ANSWER), *answer.effects,
