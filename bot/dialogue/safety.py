@@ -362,12 +362,16 @@ _BENIGN_PATTERNS: tuple[str, ...] = (
     r"(?:اموت|نموت|ميت|ميته) من (?:التعب|الضحك|الملل|الجوع)",
 )
 _BENIGN = re.compile("|".join(_BENIGN_PATTERNS))
+# the same idioms for RE2, lookaheads dropped: it may match more, never less (a prefilter)
 
 
 @lru_cache(maxsize=512)
 def _without_idioms(text: str) -> str:
     """The text with benign idioms blanked. Cached: ``detect`` and ``concern`` both ask for
-    the same message in turn, and this one alternation is their slowest step (~20 µs)."""
+    the same message in turn. Most messages hold no idiom: an RE2 pass over a superset of the
+    patterns (RE2 has no lookahead) says so in a few µs before the slower ``re`` substitution."""
+    if _BENIGN_PREFILTER.search(text) is False:
+        return text
     return _BENIGN.sub(" ", text)
 
 def _fold(pattern: str) -> str:
@@ -578,11 +582,14 @@ _CONCERN_SOURCE = _fold("|".join(f"(?:{p})" for p in _CONCERN_PATTERNS))
 _CONCERN_RE = re.compile(_CONCERN_SOURCE)
 
 
-class _ConcernScanner:
-    """The concern pattern in RE2 for ASCII text (one linear pass), ``re`` for the rest or on
-    any failure, as ``_Scanner``: a concern must never be lost to an engine's quirk."""
+class _RE2Pattern:
+    """One pattern in RE2 for ASCII text (one linear pass), ``re`` for the rest or on any
+    failure, as ``_Scanner``: a match must never be lost to an engine's quirk.
+    ``search`` answers None when the caller must ask ``re``."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str, max_mem: int = 16 << 20) -> None:
+        self._source = source
+        self._max_mem = max_mem
         self._lock = threading.Lock()
         self._compiled: Any = None
         self._failed = re2 is None
@@ -595,18 +602,21 @@ class _ConcernScanner:
                 if self._compiled is None and not self._failed:
                     try:
                         options = re2.Options()
-                        options.max_mem = 16 << 20
-                        self._compiled = re2.compile(_CONCERN_SOURCE, options)
+                        options.max_mem = self._max_mem
+                        self._compiled = re2.compile(self._source, options)
                     except Exception:  # any failure means: use re
                         self._failed = True
                         return None
         try:
             return self._compiled.search(text) is not None
-        except Exception:  # an error must never cost a concern
+        except Exception:  # an error must never cost a match
             return None
 
 
-_CONCERN_SCANNER = _ConcernScanner()
+_CONCERN_SCANNER = _RE2Pattern(_CONCERN_SOURCE)
+_BENIGN_PREFILTER = _RE2Pattern(
+    "|".join(re.sub(r"\(\?!vie\\b\)", "", p) for p in _BENIGN_PATTERNS), max_mem=32 << 20
+)
 
 
 def concern_re(text: str) -> bool:
