@@ -385,6 +385,7 @@ class KeywordIndex:
     keywords: tuple[Keyword, ...]
     vocab: tuple[str, ...] = ()
     by_stem: dict[str, list[int]] = field(default_factory=dict)
+    _trigger: dict[str, list[int]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
     _split_cache: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _specificity: dict[str, float] = field(default_factory=dict)
@@ -425,6 +426,11 @@ class KeywordIndex:
             for kw in index.keywords
         )
         index._stem_sets = tuple(frozenset(kw.stems) for kw in index.keywords)
+        # a keyword can only match when ALL its stems are present: file it under its rarest
+        # stem only, so a common word ("compte") does not wake every keyword that contains it
+        for i, kw in enumerate(index.keywords):
+            rarest = min(kw.stems, key=lambda st: (len(index.by_stem[st]), st))
+            index._trigger.setdefault(rarest, []).append(i)
         return index
 
     @staticmethod
@@ -537,9 +543,11 @@ class KeywordIndex:
                     present[s] = sim
         if not present:
             return {}, {}
-        candidates: set[int] = set()
+        candidates: list[int] = []
+        trigger = self._trigger
         for s in present:
-            candidates.update(self.by_stem.get(s, ()))
+            candidates.extend(trigger.get(s, ()))
+        candidates.sort()  # the same summation order whatever the order of the words
         scores: dict[str, float] = {}
         strength: dict[str, float] = {}
         keywords = self.keywords
