@@ -278,7 +278,7 @@ class HandOver:
     """Ask the router to open (or reprioritise) a ticket for mediators."""
 
     priority: bool
-    reason: str  # "asked" | "not_helped" | "misses" | "distress"
+    reason: str  # "asked" | "not_helped" | "misses" | "distress" | "urgence" | "concern"
     topic: str | None = None
     path: tuple[str, ...] = ()
     said: tuple[str, ...] = ()
