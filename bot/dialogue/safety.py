@@ -236,6 +236,10 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         # "ce soir c'est fini", "tout est fini pour moi"
         (r"\b(?:c est fini|tout est fini|c est la fin|c est termine)\b",
          r"\b(?:ce soir|cette nuit|pour moi|adieu|demain matin|merci pour tout)\b"),
+        # stopping everything, said as a goodbye: "je vais tout arrêter, merci pour tout"
+        (r"\b(?:tout arreter|j arrete tout|tout stopper|tout lacher|je lache tout|en terminer)\b",
+         r"\b(?:adieu|merci pour tout|pardon pour tout|pour de bon|definitivement"
+         r"|prenez soin (?:de vous|d eux|d elle|de lui|de mes)|dites (?:leur|lui) que je (?:les|l) aime)\b"),
     ),
     Distress.VIOLENCE: (
         (_ME_HIT,),
@@ -283,6 +287,10 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:dor\w*|couche|passe\w* la nuit|nuit|nuits|sleep\w*)\b",
          r"\b(?:rue|voiture|parc|gare|escalier|squat|tente|pont|car|street|park|station|outside|dehors|سيارتي|الشارع)\b"),
         (r"انام|نام|نبات", r"الليله|سيارتي|الشارع|مكان"),
+        # locked out of one's home: the locks changed, belongings inside, the person outside
+        (r"\b(?:chang\w* (?:les|la|mes|ma) (?:serrures?|verrous?|barillets?|cles)|locked me out|changed the locks"
+         r"|(?:proprio|proprietaire|bailleur|landlord) (?:\w+ ){0,3}(?:vire\w*|jete\w*|sorti\w*|mis\w* dehors|kicked))",
+         r"\b(?:dehors|la rue|dormir|dors|enfants|ce soir|cette nuit|outside|tonight|street)\b"),
         # a squat or a makeshift roof about to be lost
         (r"\b(?:squat|squatte|bidonville|campement|tente|cabane|caravane)\b",
          r"\b(?:vire\w*|expuls\w*|evacu\w*|dehors|demain|ce soir|enfants|petits|bebe|detrui\w*)\b"),
@@ -291,7 +299,9 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
          r"|no food|nothing to eat|hungry|starving)\b"
          r"|(?:ما عندي|ما عندنا|لا يوجد|ما في) (?:اكل|طعام)|جوعانين|جوعان",
          r"\b(?:enfants|petits|gosses|bebe|bb|gamins|fils|fille|kids|children|baby|dormir|dehors|rue|chauffage"
-         r"|electricite|expuls\w*|coupe|logement)\b|اطفال|ولادي|اولادي|النوم|الشارع"),
+         r"|electricite|expuls\w*|coupe|logement)\b|اطفال|ولادي|اولادي|النوم|الشارع"
+         r"|\bdepuis (?:\d+|deux|trois|quatre|plusieurs|des|quelques) (?:jours|jour|semaines?)\b|\bdepuis (?:hier|avant hier)\b"
+         r"|\bfor (?:\d+|two|three|several|many) days\b|\bsince yesterday\b"),
     ),
     Distress.MEDICAL: (
         (r"\b(?:respir\w*|breath\w*)\b", r"\b(?:plus|pu|plu|pas|mal|peux|arrive|can t|cant|cannot|hard|not|stopped)\b"),
@@ -320,6 +330,8 @@ _RULES: dict[Distress, tuple[tuple[str, ...], ...]] = {
         (r"\b(?:douleur|mal) (?:horrible|atroce|insupportable|terrible)|\bdiabeti\w*.*\btremble",),
         (r"\btombe\w* (?:de|du|par) (?:la|le) (?:fenetre|balcon|escalier)",),
         (r"صدري|صدر", r"الم|وجع"),
+        # a high fever: "حرارته عالية", "سخونة كثير"
+        (r"حرارته|حرارتها|حرارتو|حرارتي|حراره (?:ابني|بنتي|ولدي|الطفل|البيبي)|سخونه|سخن|سخونيه|الحمي", r"عاليه|مرتفعه|كثير|بزاف|كتير|جدا|40|41"),
         (r"فقدت الوعي|فقد الوعي|اغمي|يختنق|اختنق|علبه دواء|فمه مائل|سقط علي الارض|لا يتكلم|ولا ترد|اتنفس|التنفس",),
     ),
 }
@@ -506,11 +518,16 @@ class Alert:
         return self.categories[0]
 
 
-def detect(text: str) -> Alert | None:
-    """The distress categories a message shows, most urgent first, or None."""
-    base = normalise(text)
-    if not base:
-        return None
+# A son or daughter who hits the parent writing ("mon fils me tape et me vole"): the person
+# hurt is the adult, so the violence lines come first, not the child protection line (119).
+_CHILD_HITS_PARENT = re.compile(
+    r"\b(?:mon|ma|mes|notre|nos) (?:grand |beau |belle |petit |petite )?(?:fils|filles?|enfants?|ado|gamins?)"
+    r"(?= (?:\w+ )?(?:me|m|nous)(?: a| ont)? (?:frapp|tap|bat\b|batt|cogn|insult|menac|vol|pouss|gifl"
+    r"|brutalis|maltrait|rack|agress|etrangl)\w*)"
+)
+
+
+def _found(base: str) -> set[Distress]:
     clean = _without_idioms(base)
     # phrase patterns are written for both spellings; co-occurrence rules also see SMS expanded
     found = categories(matched_parts(clean))
@@ -519,6 +536,20 @@ def detect(text: str) -> Alert | None:
         other = _without_idioms(expanded)
         if other != clean:
             found |= categories(matched_parts(other, phrases=False), phrases=False)
+    return found
+
+
+def detect(text: str) -> Alert | None:
+    """The distress categories a message shows, most urgent first, or None."""
+    base = normalise(text)
+    if not base:
+        return None
+    found = _found(base)
+    if Distress.CHILD in found and _CHILD_HITS_PARENT.search(base):
+        # the child stays a category only if a child is hurt too, once the aggressor is "il"
+        again = _found(_CHILD_HITS_PARENT.sub("il", base))
+        if Distress.CHILD not in again:
+            found = (found - {Distress.CHILD}) | {Distress.VIOLENCE}
     if not found:
         return None
     return Alert(tuple(c for c in _ORDER if c in found))
@@ -563,7 +594,8 @@ _CONCERN_PATTERNS: tuple[str, ...] = (
     r"|\bplus mange depuis|\bsans manger\b|\b(?:rien|plus rien|pas) (?:a|de quoi) manger|\bfrigo (?:est )?vide"
     r"|\bplus de (?:chauffage|gaz|electricite|courant|lumiere)\b|\bsans chauffage|\bcoupure (?:d electricite|de courant)"
     r"|\bexpuls\w*|\bexpulsion|\ba la rue\b|\bdans la rue\b|\bsquat\w*|\bpas de toit|\bsans logement|\bheberge\w* (?:chez|par)"
-    r"|\b115\b|\bdormir dehors|\bdors dehors|\bnulle? part ou",
+    r"|\b115\b|\bdormir dehors|\bdors dehors|\bnulle? part ou"
+    r"|\b(?:je suis|je me retrouve|on est|on se retrouve|nous sommes|je reste|on reste) dehors\b",
     # a body that hurts, out of the blue
     r"\bme sens (?:tres |vraiment |trop |pas )?(?:mal|pas bien|faible|bizarre)\b|\bje vais (?:m )?evanouir"
     r"|\bj ai (?:tres |trop |vraiment )?mal\b|\bdouleur\w* (?:forte|fortes|horrible\w*|atroce\w*|insupportable\w*)"
@@ -576,7 +608,7 @@ _CONCERN_PATTERNS: tuple[str, ...] = (
     r"|\bfeel (?:very |really )?(?:sick|unwell|dizzy|faint)|\bin pain\b|\bevict\w*",
     # Arabic
     r"تعبت|ما عاد فيني|ما بقيت قادر|ما بقدر كمل|يائس|يأس|ما عندي امل|لا امل|خايف|خايفه|اخاف|وحدي|لوحدي|ما حدا"
-    r"|ما عندي حدا|جوعان|جوعانه|جوعانين|بردان|بردانه|مكتئب|اكتئاب|ما عندي اكل|حزين|حزينه|تعبانه|تعبان",
+    r"|مريض كثير|مريضه كثير|مريض جدا|مريضه جدا|ما عندي حدا|جوعان|جوعانه|جوعانين|بردان|بردانه|مكتئب|اكتئاب|ما عندي اكل|حزين|حزينه|تعبانه|تعبان",
 )
 _CONCERN_SOURCE = _fold("|".join(f"(?:{p})" for p in _CONCERN_PATTERNS))
 _CONCERN_RE = re.compile(_CONCERN_SOURCE)
