@@ -23,6 +23,7 @@ from bot.dialogue.matching import keyword_stems, normalise
 from bot.dialogue.model import (
     Contact,
     Ending,
+    Example,
     Link,
     Node,
     Option,
@@ -35,12 +36,12 @@ from bot.dialogue.model import (
 FORMAT_VERSION = 1
 MAX_TEXT = 500  # characters: about one phone screen
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_LOCALE_KEY = re.compile(r"^keywords_([a-z]{2,3})$")
+_LOCALE_KEY = re.compile(r"^(?:keywords|examples)_([a-z]{2,3})$")
 
 FILE_KEYS = ("version", "topic", "nodes", "snippets")
-TOPIC_KEYS = ("id", "title", "entry", "keywords", "order", "menu", "kind")
+TOPIC_KEYS = ("id", "title", "entry", "keywords", "examples", "order", "menu", "kind")
 NODE_KEYS = ("id", "text", "options", "links", "contact", "use", "end")
-OPTION_KEYS = ("label", "goto", "keywords")
+OPTION_KEYS = ("label", "goto", "keywords", "examples")
 LINK_KEYS = ("label", "url")
 CONTACT_KEYS = ("name", "phone", "hours", "place", "url")
 
@@ -382,10 +383,36 @@ def _keywords(c: _Checker, fields: dict[str, tuple[ScalarNode, YNode]], what: st
     for key, (_, value) in fields.items():
         if key == "keywords":
             base.extend(c.words(value, f"{what} keywords"))
-        elif m := _LOCALE_KEY.match(key):
+        elif (m := _LOCALE_KEY.match(key)) and key.startswith("keywords_"):
             words = c.words(value, f"{what} {key}")
             by_locale.append((m.group(1), words))
     return tuple(base), tuple(by_locale)
+
+
+def _examples(c: _Checker, fields: dict[str, tuple[ScalarNode, YNode]], what: str) -> tuple[
+    Example, ...
+]:
+    """Phrasings people write (``examples``, ``examples_en``…), kept with their place in the
+    file so that ``check`` can point at an example the model reads as something else."""
+    out: list[Example] = []
+    for key, (_, value) in fields.items():
+        if key != "examples" and not key.startswith("examples_"):
+            continue
+        locale = "fr" if key == "examples" else key.split("_", 1)[1]
+        if isinstance(value, ScalarNode) and value.tag != "tag:yaml.org,2002:null":
+            c.error(value, f"{what} {key} must be a list",
+                    "write one example per line, each starting with '- '")
+            continue
+        for item in c.sequence(value, f"{what} {key}") or ():
+            text = c.text(item, f"an example in {what} {key}")
+            if text is None:
+                continue
+            if not normalise(text):
+                c.error(item, f"the example '{text}' has no letters or digits",
+                        "write a message as a person would send it")
+                continue
+            out.append(Example(text=text, locale=locale, where=c.at(item)))
+    return tuple(out)
 
 
 def _parse_topic(c: _Checker, node: YNode) -> Topic | None:
@@ -435,6 +462,7 @@ def _parse_topic(c: _Checker, node: YNode) -> Topic | None:
         entry=entry,
         keywords=all_keywords,
         keywords_by_locale=(("fr", keywords), *by_locale),
+        examples=_examples(c, fields, "the topic"),
         kind=kind,
         in_menu=in_menu,
         order=order,
@@ -569,7 +597,8 @@ def _parse_options(
                 owner_of_stems[stems] = (label or "", where)
         if label is None or target is None:
             continue
-        options.append(Option(label=label, target=target, keywords=all_keywords, where=where))
+        options.append(Option(label=label, target=target, keywords=all_keywords, where=where,
+                              examples=_examples(c, ofields, f"option {number}")))
     return tuple(options)
 
 

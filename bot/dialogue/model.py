@@ -32,11 +32,21 @@ class Where:
 
 
 @dataclass(frozen=True, slots=True)
+class Example:
+    """A phrasing a person would write, taught to the classifier (never shown to anyone)."""
+
+    text: str
+    locale: str = "fr"
+    where: Where | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Option:
     label: str
     target: str  # node id, in the same topic, or "topic_id:node_id" / "topic_id"
     keywords: tuple[str, ...] = ()
     where: Where | None = field(default=None, compare=False)
+    examples: tuple[Example, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +109,7 @@ class Topic:
     in_menu: bool = True
     order: int = 100
     where: Where | None = field(default=None, compare=False)
+    examples: tuple[Example, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
