@@ -21,8 +21,9 @@ from bot.dialogue.loader import load
 from bot.handover import Desk
 from bot.i18n import CatalogError, Catalogs
 from bot.matrix.transport import RoomPolicy, Transport
+from bot.metrics import Metrics, start_metrics
 from bot.present import Identity
-from bot.router import Metrics, Router
+from bot.router import Router
 from bot.store import events
 from bot.store.db import Database, open_db
 from bot.store.privacy import purge
@@ -98,7 +99,7 @@ class App:
     async def run(self) -> None:
         """Until stop(): sync, send, tick timers, purge old data."""
         self.tasks = [
-            asyncio.create_task(self.router.send_forever(), name="sender"),
+            asyncio.create_task(self.router.sender.run(), name="sender"),
             asyncio.create_task(self._timers(), name="timers"),
         ]
         try:
@@ -113,7 +114,7 @@ class App:
             await asyncio.sleep(30)
             try:
                 await self.desk.tick()
-                self.router.kick()
+                self.router.sender.kick()
                 if loop.time() - last_purge > 3600:
                     last_purge = loop.time()
                     purged = await purge(self.db, None, state_days=self.config.privacy.state_days,
@@ -125,7 +126,7 @@ class App:
     async def stop(self) -> None:
         """Send what is queued while the client is still open, then stop syncing."""
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(self.router.flush(timeout=2.5), timeout=3.0)
+            await asyncio.wait_for(self.router.sender.flush(timeout=2.5), timeout=3.0)
         await self.transport.stop()
 
     async def _shutdown(self) -> None:
@@ -154,8 +155,6 @@ def _explain_start(config: Config, exc: Exception) -> str:
 def _metrics(config: Config) -> Metrics:
     if not config.metrics_listen:
         return Metrics()
-    from bot.metrics import start_metrics
-
     return start_metrics(config.metrics_listen)
 
 

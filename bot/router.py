@@ -11,15 +11,12 @@ The one place for ordering rules:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
-from bot import language
+from bot.dialogue import language_policy
 from bot.dialogue import texts as T
 from bot.dialogue.engine import Engine
 from bot.dialogue.model import (
@@ -37,9 +34,11 @@ from bot.dialogue.model import (
 )
 from bot.handover import Desk, RoomEvent
 from bot.i18n import Catalogs
-from bot.matrix.render import in_thread, notice, plain_notice
-from bot.matrix.transport import Incoming
+from bot.matrix.events import Incoming
+from bot.matrix.render import notice
+from bot.metrics import Metrics
 from bot.present import Identity, render
+from bot.sender import Sender
 from bot.store import conversations, counters, events, outbox
 from bot.store._time import local_day
 from bot.store.db import Conn, Database
@@ -62,14 +61,6 @@ class Outlet(Protocol):
     async def relay_media(self, media: Any, to_room: str) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Metrics:
-    """Optional hooks for Prometheus (no identifier ever goes through them)."""
-
-    handled: Callable[[str], None] = lambda kind: None
-    latency: Callable[[float], None] = lambda seconds: None
-
-
 class Router:
     def __init__(
         self,
@@ -82,6 +73,7 @@ class Router:
         identity: Identity | None = None,
         timezone: str = "Europe/Paris",
         metrics: Metrics | None = None,
+        sender: Sender | None = None,
     ) -> None:
         self.db = db
         self.engine = engine
@@ -92,9 +84,7 @@ class Router:
         self.timezone = timezone
         self.metrics = metrics or Metrics()
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-        self._wake = asyncio.Event()
-        self._sending: dict[str, asyncio.Task[None]] = {}
-        self._send_failing = False
+        self.sender = sender or Sender(db, outlet.send)
 
     # ------------------------------------------------------------------ entry points
 
@@ -148,51 +138,12 @@ class Router:
             return
         await self.outlet.typing(ev.room_id, True)
         try:
-            step, state = self._step(state, ev.body)
+            step = language_policy.step(self.engine, state, ev.body)
             async with self.db.transaction() as tx:
                 await self._apply(tx, ev, step)
                 await events.mark_handled(tx, ev.event_id)
         finally:
             await self.outlet.typing(ev.room_id, False)
-
-    def _step(self, state: State, text: str) -> tuple[Step, State]:
-        asked = language.requested_locale(text)
-        named = asked if asked is not None and asked != "ask" else None
-        if not state.started:
-            return self._first_step(state, text, named, asked == "ask")
-        if state.phase is Phase.LANGUAGE or (named is None and asked != "ask"):
-            return self.engine.step(state, text), state
-        if named == state.locale:
-            return self.engine.step(state, text), state
-        # a language named or asked for; distress comes first, in the language named
-        plain = self.engine.step(state.but(locale=named) if named else state, text)
-        if _distress(plain):
-            return plain, state
-        if named is not None:
-            return self.engine.set_locale(state, named), state
-        listed = self.engine.ask_language(state)
-        if state.phase is Phase.HANDOVER:  # "je parle pas français" is for the mediator too
-            return Step(listed.state, (*plain.effects, *listed.effects)), state
-        return listed, state
-
-    def _first_step(self, state: State, text: str, named: str | None,
-                    ask: bool) -> tuple[Step, State]:
-        """The first message: answer in the language it is written in, or the one it names."""
-        detected = named or language.detect(text)
-        prefix: tuple[Effect, ...] = ()
-        if detected in ("en", "ar") and detected != state.locale:
-            state = state.but(locale=detected)
-            prefix = (Say(T.LANGUAGE_DETECTED),)
-        step = self.engine.step(state, text)
-        if not _distress(step):
-            if named is not None:  # "english", "العربية": the welcome and the menu
-                step = self.engine.start(state)
-            elif ask:  # "je parle pas français": the welcome and the list of languages
-                step = self.engine.ask_language(state)
-                prefix = ()
-        if prefix:
-            step = Step(step.state, (*step.effects[:1], *prefix, *step.effects[1:]))
-        return step, state
 
     async def _apply(self, tx: Conn, ev: Incoming, step: Step) -> None:
         state = step.state
@@ -269,68 +220,11 @@ class Router:
     # ------------------------------------------------------------------ sending
 
     def kick(self) -> None:
-        self._wake.set()
+        """Wake the sender (bot/sender.py): something was queued."""
+        self.sender.kick()
 
     async def send_forever(self) -> None:
-        """Drain the outbox: per room in order, rooms in parallel, retries keep the txn id."""
-        while True:
-            self._wake.clear()
-            try:
-                rooms = await outbox.pending_rooms(self.db)
-            except Exception:
-                log.exception("cannot read the outbox")
-                rooms = []
-            for room in rooms:
-                task = self._sending.get(room)
-                if task is None or task.done():
-                    self._sending[room] = asyncio.create_task(self._drain(room))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=2.0)
-
-    async def _drain(self, room: str) -> None:
-        while True:
-            item = await outbox.next_pending(self.db, room)
-            if item is None or not item.ready:
-                return
-            content = dict(item.content)
-            if item.thread_of_ticket is not None and item.thread_root:
-                content = in_thread(content, item.thread_root)
-            try:
-                event_id = await self.outlet.send(room, content, item.txn_id)
-            except Exception as exc:
-                tries = await outbox.note_attempt(self.db, item.id)
-                if not self._send_failing:  # one warning per outage, not one per message
-                    log.warning("sending fails (%s); kept in the outbox, retrying",
-                                type(exc).__name__)
-                self._send_failing = True
-                if tries >= 20:
-                    await outbox.drop(self.db, item.id)
-                    continue
-                await asyncio.sleep(min(30.0, 0.5 * tries))
-                continue
-            await outbox.mark_sent(self.db, item.id, event_id)
-            if self._send_failing:
-                self._send_failing = False
-                log.info("sending works again")
-            self._wake.set()  # a thread root may have unblocked another room's items
+        await self.sender.run()
 
     async def flush(self, timeout: float = 5.0) -> None:
-        """Wait until nothing is left to send (used at shutdown and by tests)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            items = await outbox.pending(self.db, limit=1)
-            if not items:
-                return
-            self.kick()
-            await asyncio.sleep(0.05)
-
-
-def _distress(step: Step) -> bool:
-    return any(isinstance(e, Outcome) and e.kind == "distress" for e in step.effects)
-
-
-def fallback_notice(text: str) -> dict[str, Any]:
-    return plain_notice(text)
-
-
-SendFn = Callable[[str, dict[str, Any], str], Awaitable[str]]
+        await self.sender.flush(timeout)
