@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.dialogue.engine import Engine
 from bot.dialogue.loader import Loaded, Severity, load
-from bot.dialogue.model import State
+from bot.dialogue.model import State, Tree
 from bot.present import render
 
 DEFAULT_DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
@@ -65,21 +65,64 @@ def _translation_report(args: argparse.Namespace, loaded: Loaded) -> str:
         return f"translations: not checked ({exc})"
 
 
+def _engine(path: Path, tree: Tree, *, learned: bool = True) -> Engine:
+    """The engine as the bot runs it: keywords and rules, plus the classifier."""
+    if not learned:
+        return Engine(tree)
+    from bot.understanding.build import build
+
+    return Engine(tree, build(tree, path))
+
+
 def cmd_route(args: argparse.Namespace) -> int:
+    from bot.understanding.evaluate import read_first_step
+
     loaded = _load_or_explain(Path(args.dialogues))
     if loaded is None:
         return 1
-    engine = Engine(loaded.tree)
+    engine = _engine(Path(args.dialogues), loaded.tree, learned=not args.keywords_only)
+    from bot.language import detect as detect_language
+
     for line in sys.stdin:
         text = line.rstrip("\n")
         if not text.strip():
             continue
         route = engine.route(text)
+        first = read_first_step(engine, text)
         node = route.node.split(":", 1)[1] if route.node else None
         print(json.dumps({"text": text, "topic": route.topic, "node": node,
-                          "score": route.score, "ambiguous": list(route.ambiguous)},
+                          "score": route.score, "ambiguous": list(route.ambiguous),
+                          "distress": first.distress, "concern": first.concern,
+                          "language": detect_language(text)},
                          ensure_ascii=False), flush=True)
     return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.understanding.corpus import CorpusError, read
+    from bot.understanding.evaluate import format_report, thresholds_met
+    from bot.understanding.measure import by_writer, on_engine
+
+    dialogues = Path(args.dialogues)
+    loaded = _load_or_explain(dialogues)
+    if loaded is None:
+        return 1
+    try:
+        messages = read(Path(args.file))
+    except (CorpusError, OSError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 1
+    if args.by_writer:
+        report = by_writer(loaded.tree, dialogues, messages)
+    else:
+        report = on_engine(_engine(dialogues, loaded.tree, learned=not args.keywords_only),
+                           messages)
+    print(format_report(report, misses=not args.no_misses))
+    failed = thresholds_met(report, min_top1=args.min_top1,
+                            min_distress_recall=args.min_distress_recall)
+    for reason in failed:
+        print(f"FAIL: {reason}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -90,7 +133,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     loaded = _load_or_explain(Path(args.dialogues))
     if loaded is None:
         return 1
-    engine = Engine(loaded.tree)
+    engine = _engine(Path(args.dialogues), loaded.tree)
     print("Relais, dans le terminal. Écrivez comme une personne ; Ctrl-D pour quitter.\n")
     state = State()
     first = True
@@ -157,6 +200,20 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("route", help="how first messages (one per line on stdin) are understood")
     p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
     p.set_defaults(func=cmd_route)
+
+    p.add_argument("--keywords-only", action="store_true", help="without the classifier")
+
+    p = sub.add_parser("eval", help="figures on a labelled corpus (TSV or YAML): accuracy, "
+                                    "per-topic precision/recall, confusion, distress, misses")
+    p.add_argument("file", help="a .tsv (label<TAB>message), a .yaml, or a folder of .tsv")
+    p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
+    p.add_argument("--by-writer", action="store_true",
+                   help="leave-one-writer-out: train without each file, test on it")
+    p.add_argument("--keywords-only", action="store_true", help="without the classifier")
+    p.add_argument("--min-top1", type=float, default=None)
+    p.add_argument("--min-distress-recall", type=float, default=None)
+    p.add_argument("--no-misses", action="store_true", help="figures only")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("chat", help="talk to the dialogues in the terminal")
     p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))

@@ -13,6 +13,7 @@ import logging
 import signal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.config import Config
@@ -77,7 +78,9 @@ class App:
             await db.close()
             raise StartupError(_explain_start(config, exc)) from None
         room_id = transport.mediators_room_id or config.mediators.room
-        engine = Engine(loaded.tree)
+        from bot.understanding.build import build
+
+        engine = Engine(loaded.tree, build(loaded.tree, Path(config.dialogues)))
         titles = {t.id: t.title for t in loaded.tree.topics}
 
         async def summary() -> str:

@@ -53,6 +53,7 @@ from bot.dialogue.model import (
     Welcome,
 )
 from bot.dialogue.safety import Alert, Distress, concern, detect
+from bot.understanding.ensemble import Level, Understanding
 
 # How sure routing must be to act on free text (a full keyword of one specific word ~ 1.0).
 ROUTE_THRESHOLD = 0.9
@@ -189,8 +190,9 @@ class Route:
 class Engine:
     """A tree compiled for fast matching; ``step`` is pure given the tree."""
 
-    def __init__(self, tree: Tree) -> None:
+    def __init__(self, tree: Tree, understanding: Understanding | None = None) -> None:
         self.tree = tree
+        self.understanding = understanding
         pairs: list[tuple[str, str]] = []
         for topic in tree.topics:
             pairs.extend((topic.id, kw) for kw in topic.keywords)
@@ -247,6 +249,21 @@ class Engine:
             human = next((t for t in self.tree.topics if t.kind is TopicKind.HUMAN), None)
             if human is not None:
                 return Route(human.id, f"{human.id}:{human.entry}", 1.0)
+        keywords = self._keyword_route(text)
+        if self.understanding is None or not normalise(text):
+            return keywords
+        choice = self.understanding.choose(text, keywords.topic, keywords.ambiguous)
+        if choice.topic is None:
+            return Route(None, None, round(choice.score, 3), choice.ambiguous)
+        if choice.topic == keywords.topic:
+            return keywords
+        tokens = self.topics_index.message_tokens(text)
+        option_hits = self.options_index.ranked(tokens) if tokens else []
+        node = self._descend(choice.topic, {owner: score for owner, score, _ in option_hits})
+        return Route(choice.topic, node, round(choice.score, 3))
+
+    def _keyword_route(self, text: str) -> Route:
+        """The admins' keywords alone: the whole understanding when no classifier is trained."""
         tokens = self.topics_index.message_tokens(text)
         if not tokens:
             return Route(None, None, 0.0)
@@ -327,12 +344,12 @@ class Engine:
     def step(self, state: State, text: str) -> Step:
         """One message from the person. Always returns at least one effect."""
         text = text if isinstance(text, str) else str(text)
-        alert = detect(text)
+        alert, gentle = self._safety(text)
         if alert is not None:
             return self._distress(state, text, alert)
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)
-        if _concern_applies(state) and concern(text):
+        if _concern_applies(state) and (gentle or concern(text)):
             return self._concern(state, text)
         state = self._remember(state, text)
         prefix: list[Effect] = []
@@ -343,6 +360,19 @@ class Engine:
         if prefix:
             result = Step(result.state, (*prefix, *result.effects))
         return result
+
+    def _safety(self, text: str) -> tuple[Alert | None, bool]:
+        """(the alarm, if any; whether to ask gently): rules, then the classifier."""
+        alert = detect(text)
+        if self.understanding is None or not _free_text_like(text):
+            return alert, False
+        reading = self.understanding.safety(text, rule_hit=alert is not None)
+        if reading.level is Level.ALARM:
+            if alert is None:
+                category = _CATEGORY.get(reading.category or "", Distress.OTHER)
+                alert = Alert((category,))
+            return alert, False
+        return None, reading.level is Level.GENTLE
 
     def _dispatch(self, state: State, text: str) -> Step:
         if not normalise(text):
@@ -667,7 +697,8 @@ class Engine:
         effects.append(Say(T.DISTRESS_INTRO))
         effects.append(Say(T.DISTRESS_DANGER))
         for category in alert.categories:
-            effects.append(Say(_DISTRESS_TEXT[category]))
+            if category in _DISTRESS_TEXT:
+                effects.append(Say(_DISTRESS_TEXT[category]))
         effects.append(Outcome("distress", self._topic_of(state)))
         state = self._remember(state.but(started=True), text)
         if state.phase is Phase.HANDOVER:
@@ -790,6 +821,16 @@ def _concern_applies(state: State) -> bool:
     if state.phase is Phase.CONFIRM_FORGET:
         return False
     return not (state.phase is Phase.CONFIRM_HANDOVER and state.reason == "concern")
+
+def _free_text_like(text: str) -> bool:
+    """A sentence, not a number, a yes/no or a command word: what the classifier may read."""
+    norm = normalise(text)
+    if len(norm.split()) < 2 or command_of(text) is not None:
+        return False
+    return norm not in _YES and norm not in _NO
+
+
+_CATEGORY = {d.value: d for d in Distress}
 
 _DISTRESS_TEXT = {
     Distress.SUICIDE: T.DISTRESS_SUICIDE,

@@ -30,6 +30,7 @@ class Distress(StrEnum):
     CHILD = "child"
     SHELTER = "shelter"
     MEDICAL = "medical"
+    OTHER = "other"  # another danger now: at the door, locked in, forced to work
 
 
 # Building blocks (normalised text: "é" is "e", apostrophes are spaces).

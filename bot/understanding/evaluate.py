@@ -31,6 +31,7 @@ class Reading:
     alarm: bool  # emergency numbers and a priority handover
     concern: bool  # the gentle check-in
     ambiguous: bool  # the bot asked "which one?"
+    distress: str | None = None  # the kind of distress the alarm named
 
     @property
     def predicted(self) -> str:
@@ -43,10 +44,13 @@ def read_first_step(engine: Stepper, text: str) -> Reading:
     step = engine.step(State(), text)
     topic: str | None = None
     alarm = False
+    category: str | None = None
     for effect in step.effects:
+        if isinstance(effect, HandOver) and effect.distress:
+            category = effect.distress
         if isinstance(effect, Outcome) and effect.kind == "entered" and topic is None:
             topic = effect.topic
-        elif (isinstance(effect, Outcome) and effect.kind == "distress") or (isinstance(effect, HandOver) and effect.priority):
+        elif _is_alarm(effect):
             alarm = True
     return Reading(
         topic=topic,
@@ -54,7 +58,14 @@ def read_first_step(engine: Stepper, text: str) -> Reading:
         alarm=alarm,
         concern=step.state.reason == "concern" or _said_concern(step),
         ambiguous=step.state.phase.value == "choose",
+        distress=category if alarm else None,
     )
+
+
+def _is_alarm(effect: object) -> bool:
+    if isinstance(effect, Outcome):
+        return effect.kind == "distress"
+    return isinstance(effect, HandOver) and effect.priority
 
 
 def _said_concern(step: Step) -> bool:

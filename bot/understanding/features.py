@@ -1,0 +1,53 @@
+"""The text features the classifier reads: one function, used for training and for scoring.
+
+Character n-grams inside word boundaries absorb typos, missing accents and SMS spelling
+("jarrive pa", "declaraton"); whole words and word pairs keep meaning ("plus envie", "me tue");
+a few markers carry what normalisation removes (laughter, emoji), which tells a joke from a cry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import lru_cache
+
+from bot.dialogue.matching import normalise
+
+CHAR_SIZES = (2, 3, 4, 5)
+_LAUGH_EMOJI = frozenset("😂🤣😅😆😹🙃😜😝😛🤪😁😄🙈💀🥲😭")
+_LAUGH_WORDS = re.compile(r"\b(?:mdr+|ptdr+|lol+|x+d|hah(?:a)+|hihi+|jpp|mort de rire)\b")
+_ANGRY_EMOJI = frozenset("😡😤🤬🙄😩😫🥵🥱😒")
+
+
+@lru_cache(maxsize=4096)
+def analyse(text: str) -> tuple[str, ...]:
+    """Every feature of a message (repeated features count: the weighting takes their log)."""
+    norm = normalise(text)
+    out: list[str] = []
+    tokens = norm.split()
+    for token in tokens:
+        padded = f" {token} "
+        size = len(padded)
+        for n in CHAR_SIZES:
+            if size <= n:
+                out.append(padded)
+                break
+            out.extend(padded[i : i + n] for i in range(size - n + 1))
+    out.extend("w:" + t for t in tokens)
+    out.extend("b:" + a + " " + b for a, b in itertools.pairwise(tokens))
+    out.extend(_markers(text, norm, len(tokens)))
+    return tuple(out)
+
+
+def _markers(text: str, norm: str, count: int) -> list[str]:
+    marks: list[str] = []
+    chars = set(text)
+    if chars & _LAUGH_EMOJI or _LAUGH_WORDS.search(norm):
+        marks.append("#laugh")
+    if chars & _ANGRY_EMOJI:
+        marks.append("#annoyed")
+    if "?" in text:
+        marks.append("#question")
+    marks.append("#len:" + ("1" if count <= 1 else "short" if count <= 4 else
+                             "mid" if count <= 15 else "long"))
+    return marks
