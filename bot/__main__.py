@@ -36,10 +36,15 @@ def _load_or_explain(path: Path) -> Loaded | None:
 
 def cmd_check(args: argparse.Namespace) -> int:
     loaded = load(args.path)
-    for problem in loaded.problems:
+    problems = list(loaded.problems)
+    if loaded.ok and not args.no_model:
+        from bot.understanding.lint import lint_examples
+
+        problems += lint_examples(loaded.tree, _engine(Path(args.path), loaded.tree))
+    for problem in problems:
         print(problem)
     errors = len(loaded.errors)
-    warnings = sum(1 for p in loaded.problems if p.severity is Severity.WARNING)
+    warnings = sum(1 for p in problems if p.severity is Severity.WARNING)
     nodes = len(loaded.tree.nodes)
     topics = len(loaded.tree.topics)
     coverage = _translation_report(args, loaded)
@@ -195,6 +200,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", nargs="?", default=str(DEFAULT_DIALOGUES))
     p.add_argument("--locales", default=None, help="folder of translation catalogs")
     p.add_argument("-v", "--verbose", action="store_true", help="list missing translations")
+    p.add_argument("--no-model", action="store_true",
+                   help="skip the examples check (it trains the classifier)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("route", help="how first messages (one per line on stdin) are understood")

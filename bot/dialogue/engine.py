@@ -252,15 +252,29 @@ class Engine:
         keywords = self._keyword_route(text)
         if self.understanding is None or not normalise(text):
             return keywords
+        if keywords.topic is not None and self._is_answer(keywords):
+            # the keywords named a precise answer, not only a topic: strong evidence
+            return keywords
         choice = self.understanding.choose(text, keywords.topic, keywords.ambiguous)
         if choice.topic is None:
             return Route(None, None, round(choice.score, 3), choice.ambiguous)
+        learned = self.understanding.node(text, choice.topic)
+        if learned is not None and self.tree.node(learned) is not None:
+            return Route(choice.topic, learned, round(choice.score, 3))
         if choice.topic == keywords.topic:
             return keywords
         tokens = self.topics_index.message_tokens(text)
         option_hits = self.options_index.ranked(tokens) if tokens else []
         node = self._descend(choice.topic, {owner: score for owner, score, _ in option_hits})
         return Route(choice.topic, node, round(choice.score, 3))
+
+    def parent_of(self, key: str) -> str | None:
+        """The node one "retour" leads back to from ``key`` inside its topic."""
+        return self._parent.get(key)
+
+    def _is_answer(self, route: Route) -> bool:
+        entry = self.tree.entry(route.topic or "")
+        return route.node is not None and entry is not None and route.node != entry.key
 
     def _keyword_route(self, text: str) -> Route:
         """The admins' keywords alone: the whole understanding when no classifier is trained."""

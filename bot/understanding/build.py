@@ -8,7 +8,13 @@ from pathlib import Path
 from bot.dialogue.model import Tree
 from bot.understanding import corpus
 from bot.understanding.ensemble import Understanding
-from bot.understanding.train import default_cache, samples_from_corpus, samples_from_tree, train
+from bot.understanding.train import (
+    default_cache,
+    node_samples,
+    samples_from_corpus,
+    samples_from_tree,
+    train,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,4 +35,5 @@ def build(tree: Tree, dialogues: Path | None, *, cache: Path | None = None,
         messages = [m for m in corpus.read(folder) if m.writer != exclude_writer]
         samples += samples_from_corpus(messages, tree)
     log.info("classifier: %d training examples", len(samples))
-    return Understanding(train(samples, cache if cache is not None else default_cache()))
+    return Understanding(train(samples, cache if cache is not None else default_cache(),
+                               node_samples(tree)))

@@ -25,6 +25,8 @@ FIGURATIVE_BELOW = -0.6  # a rule hit under this margin is read as figurative: g
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
 OFF_TOPIC_BELOW = -0.5  # best topic margin under this: off-topic
 CLOSE_WITHIN = 0.0  # two topics within this margin: ask which one
+NODE_AT = 0.0  # margin of an answer node, among its topic's, that is enough to go straight there
+NODE_AHEAD = 0.15  # ... and how far ahead of the next node of the same topic it must be
 
 
 class Level(Enum):
@@ -88,3 +90,18 @@ class Understanding:
         if runner[0] != NONE and runner[1] >= score - CLOSE_WITHIN:
             return TopicChoice(None, score, (best, runner[0]))
         return TopicChoice(best, score)
+
+    def node(self, text: str, topic: str) -> str | None:
+        """The answer of ``topic`` a message asks for, when it says enough; else None."""
+        model = self.models.nodes
+        if model is None:
+            return None
+        prefix = f"{topic}:"
+        ranked = sorted(((float(v), c) for c, v in zip(model.classes, model.scores(text),
+                                                        strict=True) if c.startswith(prefix)),
+                        reverse=True)
+        if not ranked or ranked[0][0] < NODE_AT:
+            return None
+        if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - NODE_AHEAD:
+            return None
+        return ranked[0][1]

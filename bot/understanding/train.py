@@ -13,7 +13,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +44,7 @@ class Models:
     topics: LinearModel  # topic ids + "none" + "urgence"
     distress: LinearModel  # one column: how much a message reads as distress
     category: LinearModel | None  # suicide / violence / child / shelter / medical / other
+    nodes: LinearModel | None = None  # answer node keys, from the options' examples
 
 
 def samples_from_tree(tree: Tree) -> list[Sample]:
@@ -68,19 +69,36 @@ def _topic_label(tree: Tree, topic_id: str) -> str:
     return topic_id
 
 
+def node_samples(tree: Tree) -> list[Sample]:
+    """Each option's examples, keywords and label, under the node key it leads to."""
+    out: list[Sample] = []
+    for node in tree.nodes:
+        for option in node.options:
+            target = tree.resolve(option, node.topic)
+            if not target.startswith(f"{node.topic}:"):
+                continue  # a way out to another topic: that topic's examples teach it
+            out.extend(Sample(e.text, target) for e in option.examples)
+            out.extend(Sample(k, target, KEYWORD_WEIGHT) for k in option.keywords)
+            out.append(Sample(option.label, target, KEYWORD_WEIGHT))
+    return out
+
+
 def samples_from_corpus(messages: Iterable[Labelled], tree: Tree) -> list[Sample]:
     known = {t.id for t in tree.topics}
     return [Sample(m.text, m.label) for m in messages
             if m.label in known or m.label == NONE or is_distress(m.label)]
 
 
-def train(samples: Sequence[Sample], cache: Path | None = None) -> Models:
-    key = _hash(samples)
+def train(samples: Sequence[Sample], cache: Path | None = None,
+          nodes: Sequence[Sample] = ()) -> Models:
+    key = _hash([*samples, Sample("--nodes--", ""), *nodes])
     if cache is not None:
         loaded = _load_cached(cache, key)
         if loaded is not None:
             return loaded
     models = _fit(samples)
+    if len({s.label for s in nodes}) > 1:
+        models = replace(models, nodes=_fit_nodes(nodes))
     if cache is not None:
         try:
             _save_cached(cache, key, models)
@@ -131,6 +149,23 @@ def _fit(samples: Sequence[Sample]) -> Models:
     )
 
 
+def _fit_nodes(samples: Sequence[Sample]) -> LinearModel:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from bot.understanding.features import analyse
+
+    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float64)
+    matrix = vectorizer.fit_transform([s.text for s in samples])
+    model = LinearSVC(C=TOPIC_C).fit(matrix, [s.label for s in samples],
+                                     sample_weight=np.array([s.weight for s in samples]))
+    return LinearModel(tuple(str(c) for c in model.classes_),
+                       {str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+                       np.asarray(vectorizer.idf_, dtype=np.float64),
+                       np.asarray(model.coef_, dtype=np.float64).T.copy(),
+                       np.asarray(model.intercept_, dtype=np.float64))
+
+
 def _hash(samples: Sequence[Sample]) -> str:
     import sklearn
 
@@ -144,7 +179,7 @@ def _hash(samples: Sequence[Sample]) -> str:
 
 def _paths(cache: Path, key: str) -> dict[str, Path]:
     return {name: cache / f"understanding-{key}-{name}.npz"
-            for name in ("topics", "distress", "category")}
+            for name in ("topics", "distress", "category", "nodes")}
 
 
 def _load_cached(cache: Path, key: str) -> Models | None:
@@ -156,6 +191,7 @@ def _load_cached(cache: Path, key: str) -> Models | None:
             topics=LinearModel.load(paths["topics"]),
             distress=LinearModel.load(paths["distress"]),
             category=LinearModel.load(paths["category"]) if paths["category"].exists() else None,
+            nodes=LinearModel.load(paths["nodes"]) if paths["nodes"].exists() else None,
         )
     except (OSError, ValueError, KeyError) as exc:
         log.warning("the classifier cache could not be read (%s); training again", exc)
@@ -168,3 +204,5 @@ def _save_cached(cache: Path, key: str, models: Models) -> None:
     models.distress.save(paths["distress"])
     if models.category is not None:
         models.category.save(paths["category"])
+    if models.nodes is not None:
+        models.nodes.save(paths["nodes"])
