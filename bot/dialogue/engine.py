@@ -53,7 +53,9 @@ from bot.dialogue.model import (
     Welcome,
 )
 from bot.dialogue.safety import Alert, Distress, concern, detect
-from bot.understanding.ensemble import Level, Understanding
+from bot.dialogue.safety_world import detect_world
+from bot.understanding.ensemble import SCAMS, Level, Understanding
+from bot.understanding.signals import scam
 
 # How sure routing must be to act on free text (a full keyword of one specific word ~ 1.0).
 ROUTE_THRESHOLD = 0.9
@@ -252,6 +254,11 @@ class Engine:
         keywords = self._keyword_route(text)
         if self.understanding is None or not normalise(text):
             return keywords
+        if scam(text) and self.tree.topic(SCAMS) is not None:
+            # a scam imitates an agency: naming the Caf must not send it to the Caf's answers
+            entry = self.tree.entry(SCAMS)
+            learned = self.understanding.node(text, SCAMS)
+            return Route(SCAMS, learned or (entry.key if entry else None), 1.0)
         if keywords.topic is not None and self._is_answer(keywords):
             # the keywords named a precise answer, not only a topic: strong evidence
             return keywords
@@ -359,12 +366,17 @@ class Engine:
         """One message from the person. Always returns at least one effect."""
         text = text if isinstance(text, str) else str(text)
         alert, gentle = self._safety(text)
+        language: str | None = None
+        if alert is None and (world := detect_world(text)) is not None:
+            alert, language = world
         if alert is not None:
-            return self._distress(state, text, alert)
+            return self._distress(state, text, alert, language)
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)
-        if _concern_applies(state) and (gentle or concern(text)):
+        if _concern_applies(state) and concern(text):
             return self._concern(state, text)
+        if gentle and _concern_applies(state):
+            return self._concern(state, text, offer=False)
         state = self._remember(state, text)
         prefix: list[Effect] = []
         if not state.started:
@@ -687,7 +699,7 @@ class Engine:
                 self._yes_no_options(T.YES_PERSON, T.NO_PERSON))
 
     def _hand_over(self, state: State, reason: str, *, priority: bool,
-                   distress: Distress | None = None) -> Step:
+                   distress: Distress | None = None, language: str | None = None) -> Step:
         effect = HandOver(
             priority=priority,
             reason=reason,
@@ -695,6 +707,7 @@ class Engine:
             path=state.path,
             said=state.said,
             distress=distress.value if distress else None,
+            language=language,
         )
         says: tuple[Effect, ...] = (
             (Say(T.DISTRESS_PERSON),) if distress or priority
@@ -704,12 +717,15 @@ class Engine:
                         priority=priority)
         return Step(new, (effect, *says))
 
-    def _distress(self, state: State, text: str, alert: Alert) -> Step:
+    def _distress(self, state: State, text: str, alert: Alert,
+                  language: str | None = None) -> Step:
         effects: list[Effect] = []
         if not state.started:
             effects.append(Welcome())
         effects.append(Say(T.DISTRESS_INTRO))
         effects.append(Say(T.DISTRESS_DANGER))
+        if language is not None and state.locale != "en":
+            effects.append(Say(T.DISTRESS_IN_ENGLISH))
         for category in alert.categories:
             if category in _DISTRESS_TEXT:
                 effects.append(Say(_DISTRESS_TEXT[category]))
@@ -718,18 +734,25 @@ class Engine:
         if state.phase is Phase.HANDOVER:
             # already with a person: raise the ticket's priority and relay the message
             effects.append(HandOver(priority=True, reason="distress", topic=self._topic_of(state),
-                                    distress=alert.main.value))
+                                    distress=alert.main.value, language=language))
             effects.append(Relay(text))
             return Step(state.but(priority=True, said=()), tuple(effects))
-        handover = self._hand_over(state, "distress", priority=True, distress=alert.main)
+        handover = self._hand_over(state, "distress", priority=True, distress=alert.main,
+                                   language=language)
         return Step(handover.state, (*effects, *handover.effects))
 
-    def _concern(self, state: State, text: str) -> Step:
+    def _concern(self, state: State, text: str, *, offer: bool = True) -> Step:
         """A weak sign of distress: a gentle word and the numbers first, a person on offer,
-        and the procedure question still answered (it is often why the person wrote)."""
+        and the procedure question still answered (it is often why the person wrote).
+
+        ``offer=False`` (the classifier's middle tier, a figure of speech set aside): the
+        gentle word and how to reach a person, without asking a yes/no question first."""
         prefix: list[Effect] = [] if state.started else [Welcome()]
         prefix.append(Say(T.CONCERN_INTRO))
         state = self._remember(state.but(started=True), text)
+        if not offer:
+            answer = self._free_text(state, text)
+            return Step(answer.state, (*prefix, Say(T.CONCERN_PERSON_HINT), *answer.effects))
         route = self.route(text)
         if route.topic is not None and route.node is not None:
             answer = self._free_text(state.but(phase=Phase.MENU, node=None), text)
@@ -738,9 +761,9 @@ class Engine:
                 # "did this help?" gives way to the offer of a person
                 checks = self._check_effects()
                 kept = tuple(e for e in answer.effects if e not in checks)
-                offer = self._offer_person(answer.state, "concern")
-                return Step(offer.state,
-                            (*prefix, Say(T.CONCERN_ANSWER), *kept, *offer.effects))
+                offered = self._offer_person(answer.state, "concern")
+                return Step(offered.state,
+                            (*prefix, Say(T.CONCERN_ANSWER), *kept, *offered.effects))
             if phase is Phase.CONFIRM_HANDOVER:  # the topic offers a person: say why
                 return Step(answer.state.but(reason="concern"), (*prefix, *answer.effects))
             if phase is Phase.HANDOVER:  # an urgent topic has already called a person
@@ -748,8 +771,8 @@ class Engine:
             # a node with choices: its numbers stay the person's, "quelqu'un" reaches a person
             return Step(answer.state, (*prefix, Say(T.CONCERN_ANSWER), *answer.effects,
                                        Say(T.CONCERN_PERSON_HINT)))
-        offer = self._offer_person(state, "concern")
-        return Step(offer.state, (*prefix, *offer.effects))
+        offered = self._offer_person(state, "concern")
+        return Step(offered.state, (*prefix, *offered.effects))
 
     def _in_handover(self, state: State, text: str) -> Step:
         cmd = command_of(text)

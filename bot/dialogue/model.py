@@ -294,6 +294,7 @@ class HandOver:
     path: tuple[str, ...] = ()
     said: tuple[str, ...] = ()
     distress: str | None = None  # category, when reason == "distress"
+    language: str | None = None  # the language of a distress message the bot does not serve
 
 
 @dataclass(frozen=True, slots=True)

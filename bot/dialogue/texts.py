@@ -65,6 +65,12 @@ DISTRESS_DANGER = N_(
     "Si vous êtes en danger maintenant, appelez le 112 ou le 17. "
     "Si vous ne pouvez pas parler, envoyez un SMS au 114."
 )
+# For a person who wrote in a language the bot does not serve: kept in English in every
+# catalog (translators: leave it in English).
+DISTRESS_IN_ENGLISH = N_(
+    "In English: if you are in danger, call 112 now. It is free, day and night. "
+    "A person from our team will write to you here."
+)
 DISTRESS_SUICIDE = N_(
     "Le 3114 vous écoute, jour et nuit. C'est gratuit. "
     "Ce sont des professionnels de santé. En cas d'urgence médicale, appelez le 15."

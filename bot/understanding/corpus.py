@@ -14,6 +14,7 @@ import yaml
 
 DISTRESS_PREFIX = "urgence/"
 NONE = "none"
+NOT_DISTRESS = "not_distress"  # a hard negative whose topic nobody wrote: teaches safety only
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,18 +13,22 @@ Thresholds were calibrated on leave-one-writer-out decision values of the corpus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from bot.understanding.corpus import NONE
+from bot.understanding.signals import laughing, scam
 from bot.understanding.train import URGENCE, Models
 
-ALARM_AT = 0.0  # distress margin that raises the alarm without any rule
-GENTLE_AT = -0.6  # distress margin that earns the gentle check-in
-FIGURATIVE_BELOW = -0.6  # a rule hit under this margin is read as figurative: gentle, not alarm
+ALARM_AT = 0.2  # distress margin that raises the alarm without any rule
+GENTLE_AT = -0.6  # distress margin + urgence's lead over the best topic: the gentle check-in
+FIGURATIVE_BELOW = -0.2  # a rule hit under this margin is read as figurative: gentle, not alarm
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
 OFF_TOPIC_BELOW = -0.5  # best topic margin under this: off-topic
 CLOSE_WITHIN = 0.0  # two topics within this margin: ask which one
+SCAMS = "arnaques"
+SCAM_BONUS = 0.5  # a message that reads as a scam goes to the scams topic, whoever it names
 NODE_AT = 0.0  # margin of an answer node, among its topic's, that is enough to go straight there
 NODE_AHEAD = 0.15  # ... and how far ahead of the next node of the same topic it must be
 
@@ -52,15 +56,22 @@ class TopicChoice:
 @dataclass(frozen=True, slots=True)
 class Understanding:
     models: Models
+    _last: list[Any] = field(default_factory=lambda: [None, {}], compare=False, repr=False)
 
     def distress_score(self, text: str) -> float:
         return float(self.models.distress.scores(text)[0])
 
     def safety(self, text: str, *, rule_hit: bool) -> Safety:
+        """The alarm reads the distress model alone (it ranks best where false alarms must be
+        few); the gentle tier adds how far "urgence" leads the topic model's other classes
+        (it ranks best where nearly every distress message must be caught)."""
         score = self.distress_score(text)
-        if (rule_hit and score >= FIGURATIVE_BELOW) or score >= ALARM_AT:
+        figurative = score < ALARM_AT and laughing(text)
+        if not figurative and ((rule_hit and score >= FIGURATIVE_BELOW) or score >= ALARM_AT):
             return Safety(Level.ALARM, score, self.category(text))
-        if rule_hit or score >= GENTLE_AT:
+        margins = self.topic_margins(text)
+        lead = margins.pop(URGENCE, 0.0) - max(margins.values(), default=0.0)
+        if rule_hit or score + lead >= GENTLE_AT:
             return Safety(Level.GENTLE, score)
         return Safety(Level.NONE, score)
 
@@ -72,8 +83,12 @@ class Understanding:
         return model.classes[int(scores.argmax())]
 
     def topic_margins(self, text: str) -> dict[str, float]:
-        model = self.models.topics
-        return dict(zip(model.classes, (float(s) for s in model.scores(text)), strict=True))
+        """Each class's margin; the last message's are kept (safety and routing both ask)."""
+        if self._last[0] != text:
+            model = self.models.topics
+            self._last[:] = [text, dict(zip(model.classes, (float(s) for s in
+                                                            model.scores(text)), strict=True))]
+        return dict(self._last[1])
 
     def choose(self, text: str, keyword_topic: str | None,
                keyword_close: tuple[str, ...] = ()) -> TopicChoice:
@@ -83,6 +98,8 @@ class Understanding:
             margins[keyword_topic] = margins.get(keyword_topic, -1.0) + KEYWORD_BONUS
         for topic in keyword_close:
             margins[topic] = margins.get(topic, -1.0) + KEYWORD_BONUS / 2
+        if SCAMS in margins and scam(text):
+            margins[SCAMS] += SCAM_BONUS
         ranked = sorted(margins.items(), key=lambda kv: (-kv[1], kv[0]))
         (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (NONE, -9.0)
         if best == NONE or score < OFF_TOPIC_BELOW:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from bot.dialogue.model import HandOver, Outcome, State, Step
+from bot.dialogue.model import HandOver, Outcome, Phase, State, Step, TopicKind
 from bot.understanding.corpus import NONE, Labelled, is_distress
 
 ALARM = "urgence"
@@ -52,6 +52,8 @@ def read_first_step(engine: Stepper, text: str) -> Reading:
             topic = effect.topic
         elif _is_alarm(effect):
             alarm = True
+    if topic is None and not alarm and step.state.phase is Phase.CONFIRM_HANDOVER:
+        topic = _human_topic(engine)  # "shall I pass you to a person?" is what humain does
     return Reading(
         topic=topic,
         node=step.state.node,
@@ -60,6 +62,14 @@ def read_first_step(engine: Stepper, text: str) -> Reading:
         ambiguous=step.state.phase.value == "choose",
         distress=category if alarm else None,
     )
+
+
+def _human_topic(engine: Stepper) -> str:
+    tree = getattr(engine, "tree", None)
+    for topic in getattr(tree, "topics", ()):
+        if topic.kind is TopicKind.HUMAN:
+            return str(topic.id)
+    return "humain"
 
 
 def _is_alarm(effect: object) -> bool:

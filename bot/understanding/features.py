@@ -8,14 +8,12 @@ a few markers carry what normalisation removes (laughter, emoji), which tells a 
 from __future__ import annotations
 
 import itertools
-import re
 from functools import lru_cache
 
 from bot.dialogue.matching import normalise
+from bot.understanding.signals import laughing, scam
 
 CHAR_SIZES = (2, 3, 4, 5)
-_LAUGH_EMOJI = frozenset("😂🤣😅😆😹🙃😜😝😛🤪😁😄🙈💀🥲😭")
-_LAUGH_WORDS = re.compile(r"\b(?:mdr+|ptdr+|lol+|x+d|hah(?:a)+|hihi+|jpp|mort de rire)\b")
 _ANGRY_EMOJI = frozenset("😡😤🤬🙄😩😫🥵🥱😒")
 
 
@@ -35,15 +33,17 @@ def analyse(text: str) -> tuple[str, ...]:
             out.extend(padded[i : i + n] for i in range(size - n + 1))
     out.extend("w:" + t for t in tokens)
     out.extend("b:" + a + " " + b for a, b in itertools.pairwise(tokens))
-    out.extend(_markers(text, norm, len(tokens)))
+    out.extend(_markers(text, len(tokens)))
     return tuple(out)
 
 
-def _markers(text: str, norm: str, count: int) -> list[str]:
+def _markers(text: str, count: int) -> list[str]:
     marks: list[str] = []
     chars = set(text)
-    if chars & _LAUGH_EMOJI or _LAUGH_WORDS.search(norm):
+    if laughing(text):
         marks.append("#laugh")
+    if scam(text):
+        marks.append("#scam")
     if chars & _ANGRY_EMOJI:
         marks.append("#annoyed")
     if "?" in text:

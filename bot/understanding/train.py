@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from bot.dialogue.model import TopicKind, Tree
-from bot.understanding.corpus import DISTRESS_PREFIX, NONE, Labelled, is_distress
+from bot.understanding.corpus import DISTRESS_PREFIX, NONE, NOT_DISTRESS, Labelled, is_distress
 from bot.understanding.linear import LinearModel
 
 log = logging.getLogger(__name__)
 
 URGENCE = "urgence"
-FORMAT = "relais-understanding-3"  # change it when features or training change
+FORMAT = "relais-understanding-4"  # change it when features or training change
 TOPIC_C = 0.5
 DISTRESS_C = 0.5
 DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
@@ -86,7 +86,7 @@ def node_samples(tree: Tree) -> list[Sample]:
 def samples_from_corpus(messages: Iterable[Labelled], tree: Tree) -> list[Sample]:
     known = {t.id for t in tree.topics}
     return [Sample(m.text, m.label) for m in messages
-            if m.label in known or m.label == NONE or is_distress(m.label)]
+            if m.label in known or m.label in (NONE, NOT_DISTRESS) or is_distress(m.label)]
 
 
 def train(samples: Sequence[Sample], cache: Path | None = None,
@@ -130,8 +130,10 @@ def _fit(samples: Sequence[Sample]) -> Models:
         return LinearModel(classes, vocabulary, idf, coef,
                            np.asarray(model.intercept_, dtype=np.float64))
 
+    known = np.flatnonzero([s.label != NOT_DISTRESS for s in samples])
     topic_labels = [URGENCE if is_distress(s.label) else s.label for s in samples]
-    topics = LinearSVC(C=TOPIC_C).fit(matrix, topic_labels, sample_weight=weights)
+    topics = LinearSVC(C=TOPIC_C).fit(matrix[known], [topic_labels[i] for i in known],
+                                      sample_weight=weights[known])
     flags = np.array([is_distress(s.label) for s in samples])
     distress = LinearSVC(C=DISTRESS_C, class_weight={True: DISTRESS_WEIGHT, False: 1.0})
     distress.fit(matrix, flags, sample_weight=weights)

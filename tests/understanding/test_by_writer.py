@@ -24,7 +24,8 @@ DIALOGUES = REPO / "dialogues"
 @pytest.fixture(scope="module")
 def reports() -> dict[str, Report]:
     tree = load(DIALOGUES).tree
-    return per_writer(tree, DIALOGUES, read(DIALOGUES / "corpus"))
+    independent = [m for m in read(DIALOGUES / "corpus") if m.writer.startswith("w")]
+    return per_writer(tree, DIALOGUES, independent)
 
 
 def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
@@ -35,11 +36,11 @@ def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
     print(f"{'ALL':16} {total.summary()}")
     print("targets: top-1 0.93, alarm 0.95, caught 0.99, false alarms <= 2 %, off-topic 0.90")
     assert len(reports) >= 10
-    assert total.top1 >= 0.83
-    assert total.caught_recall >= 0.96
-    assert total.alarm_recall >= 0.88
-    assert total.false_alarm_rate <= 0.045
-    assert total.off_topic_rate >= 0.78
+    assert total.top1 >= 0.86
+    assert total.caught_recall >= 0.99
+    assert total.alarm_recall >= 0.91
+    assert total.false_alarm_rate <= 0.03
+    assert total.off_topic_rate >= 0.74
 
 
 def test_every_writer_is_better_understood_than_by_keywords_alone(
@@ -49,7 +50,7 @@ def test_every_writer_is_better_understood_than_by_keywords_alone(
     from bot.understanding.evaluate import evaluate
 
     engine = Engine(load(DIALOGUES).tree)
-    messages = read(DIALOGUES / "corpus")
+    messages = [m for m in read(DIALOGUES / "corpus") if m.writer.startswith("w")]
     for writer, learned in reports.items():
         keywords = evaluate(engine, [m for m in messages if m.writer == writer])
         assert learned.top1 > keywords.top1, writer
