@@ -86,7 +86,7 @@ def cmd_route(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     engine = _engine(Path(args.dialogues), loaded.tree, learned=not args.keywords_only)
-    from bot.language import detect as detect_language
+    from bot.language import written_in
 
     for line in sys.stdin:
         text = line.rstrip("\n")
@@ -98,7 +98,7 @@ def cmd_route(args: argparse.Namespace) -> int:
         print(json.dumps({"text": text, "topic": route.topic, "node": node,
                           "score": route.score, "ambiguous": list(route.ambiguous),
                           "distress": first.distress, "concern": first.concern,
-                          "language": detect_language(text)},
+                          "language": written_in(text)},
                          ensure_ascii=False), flush=True)
     return 0
 

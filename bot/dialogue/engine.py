@@ -54,6 +54,7 @@ from bot.dialogue.model import (
 )
 from bot.dialogue.safety import Alert, Distress, concern, detect
 from bot.dialogue.safety_world import detect_world
+from bot.language import written_in
 from bot.understanding.ensemble import SCAMS, Level, Understanding
 from bot.understanding.signals import scam
 
@@ -63,6 +64,7 @@ MIN_STRENGTH = 0.8  # at least one keyword must be there, typos allowed
 AMBIGUITY_RATIO = 0.8  # a runner-up this close to the best makes us ask
 MAX_SAID = 20  # messages kept for the ticket, until the handover
 LOCALES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("en", "English"), ("ar", "العربية"))
+SERVED = tuple(code for code, _ in LOCALES)
 
 
 class Command(Enum):
@@ -370,6 +372,8 @@ class Engine:
         if alert is None and (world := detect_world(text)) is not None:
             alert, language = world
         if alert is not None:
+            if language is None and (written := written_in(text)) not in (None, *SERVED):
+                language = written  # the ticket says it; the numbers come in English too
             return self._distress(state, text, alert, language)
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)
