@@ -122,15 +122,15 @@ def _fold(pattern: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).replace("'", " ")
 
 
-def _compile(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)(?:" + "|".join(_fold(p) for p in phrases) + r")(?!\w)")
-
-
-_PATTERNS: tuple[tuple[str, Distress, re.Pattern[str]], ...] = tuple(
-    (language, category, _compile(phrases))
-    for language, by_category in PHRASES.items()
-    for category, phrases in by_category.items()
-)
+_GROUPS: dict[str, tuple[str, Distress]] = {}
+_parts: list[str] = []
+for _language, _by_category in PHRASES.items():
+    for _category, _phrases in _by_category.items():
+        _name = f"g{len(_GROUPS)}"
+        _GROUPS[_name] = (_language, _category)
+        _parts.append(f"(?P<{_name}>" + "|".join(_fold(p) for p in _phrases) + ")")
+# one pass over the message finds every phrase of every language
+_SCAN = re.compile(r"(?<!\w)(?:" + "|".join(_parts) + r")(?!\w)")
 _ORDER = (S, V, C, M, H, O)
 
 
@@ -141,9 +141,9 @@ def detect_world(text: str) -> tuple[Alert, str] | None:
     if not norm:
         return None
     found: dict[Distress, str] = {}
-    for language, category, pattern in _PATTERNS:
-        if category not in found and pattern.search(norm):
-            found[category] = language
+    for match in _SCAN.finditer(norm):
+        language, category = _GROUPS[str(match.lastgroup)]
+        found.setdefault(category, language)
     if not found:
         return None
     categories = tuple(c for c in _ORDER if c in found)

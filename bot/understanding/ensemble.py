@@ -56,10 +56,33 @@ class TopicChoice:
 @dataclass(frozen=True, slots=True)
 class Understanding:
     models: Models
-    _last: list[Any] = field(default_factory=lambda: [None, {}], compare=False, repr=False)
+    _last: list[Any] = field(default_factory=lambda: [None, None, None], compare=False,
+                             repr=False)
+    _columns: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict,
+                                                              compare=False, repr=False)
+
+    def _vector(self, text: str) -> Any:
+        """The message's features and its main scores; the last message's are kept (every
+        layer asks about the same message)."""
+        if self._last[0] != text:
+            vector = self.models.model.vector(text)
+            self._last[:] = [text, vector, self.models.model.groups["main"].scores(vector)]
+        return self._last[1]
+
+    def _scores(self, text: str) -> Any:
+        self._vector(text)
+        return self._last[2]
+
+    def _of(self, prefix: str) -> tuple[tuple[int, str], ...]:
+        if prefix not in self._columns:
+            classes = self.models.model.groups["main"].classes
+            self._columns[prefix] = tuple((i, c[len(prefix):]) for i, c in enumerate(classes)
+                                          if c.startswith(prefix))
+        return self._columns[prefix]
 
     def distress_score(self, text: str) -> float:
-        return float(self.models.distress.scores(text)[0])
+        columns = self._of("d:")
+        return float(self._scores(text)[columns[0][0]]) if columns else -9.0
 
     def safety(self, text: str, *, rule_hit: bool) -> Safety:
         """The alarm reads the distress model alone (it ranks best where false alarms must be
@@ -76,19 +99,15 @@ class Understanding:
         return Safety(Level.NONE, score)
 
     def category(self, text: str) -> str | None:
-        model = self.models.category
-        if model is None:
+        columns = self._of("c:")
+        if not columns:
             return None
-        scores = model.scores(text)
-        return model.classes[int(scores.argmax())]
+        scores = self._scores(text)
+        return max(columns, key=lambda ic: float(scores[ic[0]]))[1]
 
     def topic_margins(self, text: str) -> dict[str, float]:
-        """Each class's margin; the last message's are kept (safety and routing both ask)."""
-        if self._last[0] != text:
-            model = self.models.topics
-            self._last[:] = [text, dict(zip(model.classes, (float(s) for s in
-                                                            model.scores(text)), strict=True))]
-        return dict(self._last[1])
+        scores = self._scores(text)
+        return {name: float(scores[i]) for i, name in self._of("t:")}
 
     def choose(self, text: str, keyword_topic: str | None,
                keyword_close: tuple[str, ...] = ()) -> TopicChoice:
@@ -110,13 +129,12 @@ class Understanding:
 
     def node(self, text: str, topic: str) -> str | None:
         """The answer of ``topic`` a message asks for, when it says enough; else None."""
-        model = self.models.nodes
-        if model is None:
+        group = self.models.model.groups.get(f"nodes:{topic}")
+        if group is None:
             return None
-        prefix = f"{topic}:"
-        ranked = sorted(((float(v), c) for c, v in zip(model.classes, model.scores(text),
-                                                        strict=True) if c.startswith(prefix)),
-                        reverse=True)
+        scores = group.scores(self._vector(text))
+        ranked = sorted(((float(v), name) for name, v in zip(group.classes, scores,
+                                                             strict=True)), reverse=True)
         if not ranked or ranked[0][0] < NODE_AT:
             return None
         if len(ranked) > 1 and ranked[1][0] > ranked[0][0] - NODE_AHEAD:

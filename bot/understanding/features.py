@@ -20,20 +20,27 @@ _ANGRY_EMOJI = frozenset("😡😤🤬🙄😩😫🥵🥱😒")
 @lru_cache(maxsize=4096)
 def analyse(text: str) -> tuple[str, ...]:
     """Every feature of a message (repeated features count: the weighting takes their log)."""
-    norm = normalise(text)
+    tokens = normalise(text).split()
     out: list[str] = []
-    tokens = norm.split()
     for token in tokens:
-        padded = f" {token} "
-        size = len(padded)
-        for n in CHAR_SIZES:
-            if size <= n:
-                out.append(padded)
-                break
-            out.extend(padded[i : i + n] for i in range(size - n + 1))
+        out.extend(_grams(token))
     out.extend("w:" + t for t in tokens)
     out.extend("b:" + a + " " + b for a, b in itertools.pairwise(tokens))
     out.extend(_markers(text, len(tokens)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _grams(token: str) -> tuple[str, ...]:
+    """A word's character n-grams, padded with spaces: words recur, so each is cut once."""
+    padded = f" {token} "
+    size = len(padded)
+    out: list[str] = []
+    for n in CHAR_SIZES:
+        if size <= n:
+            out.append(padded)
+            break
+        out.extend(padded[i : i + n] for i in range(size - n + 1))
     return tuple(out)
 
 

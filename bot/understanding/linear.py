@@ -1,8 +1,10 @@
 """A trained linear model, exported to plain arrays and scored without per-call library cost.
 
-scikit-learn trains it (``train.py``); here it is only a vocabulary, idf weights and one weight
-column per class. Scoring a message is a dictionary look-up per feature and one small matrix
-product: tens of microseconds, where a scikit-learn pipeline call costs hundreds.
+scikit-learn trains it (``train.py``); here it is only a vocabulary, idf weights and weight
+columns. Scoring a message is a dictionary look-up per feature and small matrix products: tens
+of microseconds, where a scikit-learn pipeline call costs hundreds. Columns come in groups
+(``main``: topics, distress, kinds of distress; one group per topic for its answer nodes) so a
+message only pays for the groups it needs.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import math
 from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -19,49 +22,65 @@ from numpy.typing import NDArray
 
 from bot.understanding.features import analyse
 
-Floats = NDArray[np.float64]
+Floats = NDArray[np.float32]
+Vector = tuple[NDArray[np.intp], Floats]  # feature rows, their l2-normalised tf-idf weights
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    classes: tuple[str, ...]
+    coef: Floats  # features x classes
+    intercept: Floats  # one per class
+
+    def scores(self, vector: Vector | None) -> Floats:
+        if vector is None:
+            return self.intercept.copy()
+        index, values = vector
+        result: Floats = values @ self.coef[index] + self.intercept
+        return result
 
 
 @dataclass(frozen=True, slots=True)
 class LinearModel:
-    classes: tuple[str, ...]
     vocabulary: dict[str, int]
     idf: Floats  # one per feature
-    coef: Floats  # features x classes
-    intercept: Floats  # one per class
+    groups: dict[str, Group]
 
-    def scores(self, text: str) -> Floats:
-        """The decision value of each class for a message (sublinear tf-idf, l2-normalised)."""
+    def vector(self, text: str) -> Vector | None:
+        """A message's features, weighted as the training weighted them (sublinear tf-idf)."""
         counts = Counter(analyse(text))
-        vocab = self.vocabulary
-        columns: list[int] = []
-        weights: list[float] = []
-        for feature, count in counts.items():
-            column = vocab.get(feature)
-            if column is not None:
-                columns.append(column)
-                weights.append(1.0 + math.log(count))
-        if not columns:
-            return self.intercept.copy()
-        index = np.fromiter(columns, dtype=np.intp, count=len(columns))
-        values = np.fromiter(weights, dtype=np.float64, count=len(weights)) * self.idf[index]
+        size = len(counts)
+        columns = np.fromiter(map(self.vocabulary.get, counts, repeat(-1, size)),
+                              dtype=np.intp, count=size)
+        known = columns >= 0
+        if not known.any():
+            return None
+        index = columns[known]
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=size)[known]
+        values = ((1.0 + np.log(tf)) * self.idf[index]).astype(np.float32, copy=False)
         values /= math.sqrt(float(values @ values))
-        result: Floats = values @ self.coef[index] + self.intercept
-        return result
+        return index, values
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        meta = {"classes": list(self.classes), "vocabulary": self.vocabulary}
+        arrays: dict[str, Any] = {"idf": self.idf}
+        names = list(self.groups)
+        for i, name in enumerate(names):
+            arrays[f"coef{i}"] = self.groups[name].coef
+            arrays[f"intercept{i}"] = self.groups[name].intercept
+        meta = {"vocabulary": self.vocabulary, "groups": [
+            {"name": n, "classes": list(self.groups[n].classes)} for n in names]}
+        arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
         tmp = path.with_suffix(".tmp.npz")
         with tmp.open("wb") as out:
-            np.savez(out, idf=self.idf, coef=self.coef, intercept=self.intercept,
-                     meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8))
+            np.savez(out, **arrays)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> LinearModel:
         with np.load(path) as data:
             meta: dict[str, Any] = json.loads(bytes(data["meta"]).decode())
-            return cls(classes=tuple(meta["classes"]), vocabulary=dict(meta["vocabulary"]),
-                       idf=data["idf"].astype(np.float64), coef=data["coef"].astype(np.float64),
-                       intercept=data["intercept"].astype(np.float64))
+            groups = {g["name"]: Group(tuple(g["classes"]), data[f"coef{i}"].astype(np.float32),
+                                       data[f"intercept{i}"].astype(np.float32))
+                      for i, g in enumerate(meta["groups"])}
+            return cls(dict(meta["vocabulary"]), data["idf"].astype(np.float32), groups)

@@ -13,19 +13,20 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bot.dialogue.model import TopicKind, Tree
 from bot.understanding.corpus import DISTRESS_PREFIX, NONE, NOT_DISTRESS, Labelled, is_distress
-from bot.understanding.linear import LinearModel
+from bot.understanding.linear import Group, LinearModel
 
 log = logging.getLogger(__name__)
 
 URGENCE = "urgence"
-FORMAT = "relais-understanding-4"  # change it when features or training change
+FORMAT = "relais-understanding-6"  # change it when features or training change
 TOPIC_C = 0.5
 DISTRESS_C = 0.5
 DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
@@ -41,10 +42,11 @@ class Sample:
 
 @dataclass(frozen=True, slots=True)
 class Models:
-    topics: LinearModel  # topic ids + "none" + "urgence"
-    distress: LinearModel  # one column: how much a message reads as distress
-    category: LinearModel | None  # suicide / violence / child / shelter / medical / other
-    nodes: LinearModel | None = None  # answer node keys, from the options' examples
+    """One exported model: group ``main`` has columns ``t:`` topics (and "urgence"),
+    ``d:distress`` and ``c:`` kinds of distress; group ``nodes:<topic>`` one column per answer
+    node of that topic. One vocabulary for all, so a message's features are weighted once."""
+
+    model: LinearModel
 
 
 def samples_from_tree(tree: Tree) -> list[Sample]:
@@ -92,16 +94,16 @@ def samples_from_corpus(messages: Iterable[Labelled], tree: Tree) -> list[Sample
 def train(samples: Sequence[Sample], cache: Path | None = None,
           nodes: Sequence[Sample] = ()) -> Models:
     key = _hash([*samples, Sample("--nodes--", ""), *nodes])
-    if cache is not None:
-        loaded = _load_cached(cache, key)
-        if loaded is not None:
-            return loaded
-    models = _fit(samples)
-    if len({s.label for s in nodes}) > 1:
-        models = replace(models, nodes=_fit_nodes(nodes))
-    if cache is not None:
+    path = cache / f"understanding-{key}.npz" if cache is not None else None
+    if path is not None and path.exists():
         try:
-            _save_cached(cache, key, models)
+            return Models(LinearModel.load(path))
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("the classifier cache could not be read (%s); training again", exc)
+    models = Models(_fit(samples, nodes))
+    if path is not None:
+        try:
+            models.model.save(path)
         except OSError as exc:  # a read-only cache costs time, never the answer
             log.warning("the classifier cache %s is not writable (%s)", cache, exc.strerror)
     return models
@@ -112,60 +114,75 @@ def default_cache() -> Path:
     return Path(base) / "relais" if base else Path.home() / ".cache" / "relais"
 
 
-def _fit(samples: Sequence[Sample]) -> Models:
+def _fit(samples: Sequence[Sample], nodes: Sequence[Sample]) -> LinearModel:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
     from bot.understanding.features import analyse
 
-    texts = [s.text for s in samples]
+    everything = [*samples, *nodes]
+    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float64)
+    full = vectorizer.fit_transform([s.text for s in everything])
+    matrix, node_matrix = full[: len(samples)], full[len(samples):]
     weights = np.array([s.weight for s in samples])
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, min_df=1, dtype=np.float64)
-    matrix = vectorizer.fit_transform(texts)
-    vocabulary = {str(k): int(v) for k, v in vectorizer.vocabulary_.items()}
-    idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-
-    def export(model: LinearSVC, classes: tuple[str, ...]) -> LinearModel:
-        coef = np.asarray(model.coef_, dtype=np.float64).T.copy()
-        return LinearModel(classes, vocabulary, idf, coef,
-                           np.asarray(model.intercept_, dtype=np.float64))
+    parts: list[tuple[str, Any]] = []  # (prefix, fitted model)
 
     known = np.flatnonzero([s.label != NOT_DISTRESS for s in samples])
-    topic_labels = [URGENCE if is_distress(s.label) else s.label for s in samples]
-    topics = LinearSVC(C=TOPIC_C).fit(matrix[known], [topic_labels[i] for i in known],
-                                      sample_weight=weights[known])
+    labels = [URGENCE if is_distress(s.label) else s.label for s in samples]
+    parts.append(("t:", LinearSVC(C=TOPIC_C).fit(matrix[known], [labels[i] for i in known],
+                                                 sample_weight=weights[known])))
     flags = np.array([is_distress(s.label) for s in samples])
     distress = LinearSVC(C=DISTRESS_C, class_weight={True: DISTRESS_WEIGHT, False: 1.0})
-    distress.fit(matrix, flags, sample_weight=weights)
-    category: LinearModel | None = None
-    cats = [s.label[len(DISTRESS_PREFIX):] for s in samples if s.label.startswith(DISTRESS_PREFIX)]
-    if len(set(cats)) > 1:
-        sub = matrix[np.flatnonzero(flags & np.array([s.label.startswith(DISTRESS_PREFIX)
-                                                      for s in samples]))]
-        cat_model = LinearSVC(C=TOPIC_C).fit(sub, cats)
-        category = export(cat_model, tuple(str(c) for c in cat_model.classes_))
-    return Models(
-        topics=export(topics, tuple(str(c) for c in topics.classes_)),
-        distress=export(distress, ("distress",)),
-        category=category,
+    parts.append(("d:", distress.fit(matrix, flags, sample_weight=weights)))
+    kinds = np.flatnonzero([s.label.startswith(DISTRESS_PREFIX) for s in samples])
+    if len({samples[int(i)].label for i in kinds}) > 1:
+        parts.append(("c:", LinearSVC(C=TOPIC_C).fit(
+            matrix[kinds], [samples[int(i)].label[len(DISTRESS_PREFIX):] for i in kinds])))
+    if len({s.label for s in nodes}) > 1:
+        parts.append(("n:", LinearSVC(C=TOPIC_C).fit(
+            node_matrix, [s.label for s in nodes],
+            sample_weight=np.array([s.weight for s in nodes]))))
+
+    classes: list[str] = []
+    coefs: list[np.ndarray[Any, Any]] = []
+    intercepts: list[np.ndarray[Any, Any]] = []
+    node_model: Any = None
+    for prefix, model in parts:
+        if prefix == "n:":
+            node_model = model
+            continue
+        names = [str(c) for c in model.classes_]
+        if len(names) == 2 and model.coef_.shape[0] == 1:  # binary: one column, "True" side
+            names = ["distress"] if prefix == "d:" else names[1:]
+        classes.extend(prefix + n for n in names)
+        coefs.append(np.asarray(model.coef_, dtype=np.float32).T)
+        intercepts.append(np.asarray(model.intercept_, dtype=np.float32))
+    groups = {"main": Group(tuple(classes), np.ascontiguousarray(np.hstack(coefs)),
+                            np.concatenate(intercepts))}
+    if node_model is not None:
+        groups.update(_node_groups(node_model))
+    return LinearModel(
+        vocabulary={str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
+        idf=np.asarray(vectorizer.idf_, dtype=np.float32),
+        groups=groups,
     )
 
 
-def _fit_nodes(samples: Sequence[Sample]) -> LinearModel:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.svm import LinearSVC
-
-    from bot.understanding.features import analyse
-
-    vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True, dtype=np.float64)
-    matrix = vectorizer.fit_transform([s.text for s in samples])
-    model = LinearSVC(C=TOPIC_C).fit(matrix, [s.label for s in samples],
-                                     sample_weight=np.array([s.weight for s in samples]))
-    return LinearModel(tuple(str(c) for c in model.classes_),
-                       {str(k): int(v) for k, v in vectorizer.vocabulary_.items()},
-                       np.asarray(vectorizer.idf_, dtype=np.float64),
-                       np.asarray(model.coef_, dtype=np.float64).T.copy(),
-                       np.asarray(model.intercept_, dtype=np.float64))
+def _node_groups(model: Any) -> dict[str, Group]:
+    """The node model's columns split by topic: a message pays only for its topic's nodes."""
+    names = [str(c) for c in model.classes_]
+    coef = np.asarray(model.coef_, dtype=np.float32).T
+    if coef.shape[1] == 1:  # two nodes in all: one column for the second, its negation
+        coef = np.hstack([-coef, coef])
+        intercept = np.asarray([-model.intercept_[0], model.intercept_[0]], dtype=np.float32)
+    else:
+        intercept = np.asarray(model.intercept_, dtype=np.float32)
+    out: dict[str, Group] = {}
+    for topic in sorted({n.split(":", 1)[0] for n in names}):
+        columns = [i for i, n in enumerate(names) if n.startswith(f"{topic}:")]
+        out[f"nodes:{topic}"] = Group(tuple(names[i] for i in columns),
+                                      np.ascontiguousarray(coef[:, columns]), intercept[columns])
+    return out
 
 
 def _hash(samples: Sequence[Sample]) -> str:
@@ -177,34 +194,3 @@ def _hash(samples: Sequence[Sample]) -> str:
         digest.update(json.dumps([s.text, s.label, s.weight], ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()[:24]
-
-
-def _paths(cache: Path, key: str) -> dict[str, Path]:
-    return {name: cache / f"understanding-{key}-{name}.npz"
-            for name in ("topics", "distress", "category", "nodes")}
-
-
-def _load_cached(cache: Path, key: str) -> Models | None:
-    paths = _paths(cache, key)
-    if not (paths["topics"].exists() and paths["distress"].exists()):
-        return None
-    try:
-        return Models(
-            topics=LinearModel.load(paths["topics"]),
-            distress=LinearModel.load(paths["distress"]),
-            category=LinearModel.load(paths["category"]) if paths["category"].exists() else None,
-            nodes=LinearModel.load(paths["nodes"]) if paths["nodes"].exists() else None,
-        )
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("the classifier cache could not be read (%s); training again", exc)
-        return None
-
-
-def _save_cached(cache: Path, key: str, models: Models) -> None:
-    paths = _paths(cache, key)
-    models.topics.save(paths["topics"])
-    models.distress.save(paths["distress"])
-    if models.category is not None:
-        models.category.save(paths["category"])
-    if models.nodes is not None:
-        models.nodes.save(paths["nodes"])
