@@ -105,7 +105,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.understanding.corpus import CorpusError, read
-    from bot.understanding.evaluate import format_report, thresholds_met
+    from bot.understanding.evaluate import format_report, unmet_thresholds
     from bot.understanding.measure import by_writer, on_engine
 
     dialogues = Path(args.dialogues)
@@ -123,7 +123,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         report = on_engine(_engine(dialogues, loaded.tree, learned=not args.keywords_only),
                            messages)
     print(format_report(report, misses=not args.no_misses))
-    failed = thresholds_met(report, min_top1=args.min_top1,
+    failed = unmet_thresholds(report, min_top1=args.min_top1,
                             min_distress_recall=args.min_distress_recall)
     for reason in failed:
         print(f"FAIL: {reason}", file=sys.stderr)

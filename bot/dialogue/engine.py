@@ -368,12 +368,13 @@ class Engine:
         """One message from the person. Always returns at least one effect."""
         text = text if isinstance(text, str) else str(text)
         alert, gentle = self._safety(text)
-        language: str | None = None
-        if alert is None and (world := detect_world(text)) is not None:
-            alert, language = world
+        world = detect_world(text)
+        if alert is None and world is not None:
+            alert = world[0]
         if alert is not None:
-            if language is None and (written := written_in(text)) not in (None, *SERVED):
-                language = written  # the ticket says it; the numbers come in English too
+            language = world[1] if world is not None else written_in(text)
+            if language in SERVED:
+                language = None  # only a language the bot does not serve is worth saying
             return self._distress(state, text, alert, language)
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)

@@ -9,6 +9,7 @@ from bot.dialogue.model import Tree
 from bot.understanding import corpus
 from bot.understanding.ensemble import Understanding
 from bot.understanding.train import (
+    TooLittleToLearn,
     default_cache,
     node_samples,
     samples_from_corpus,
@@ -24,7 +25,7 @@ def corpus_folder(dialogues: Path) -> Path:
 
 
 def build(tree: Tree, dialogues: Path | None, *, cache: Path | None = None,
-          exclude_writer: str | None = None) -> Understanding:
+          exclude_writer: str | None = None) -> Understanding | None:
     """Train (or load from the cache) the classifier for ``tree``.
 
     ``exclude_writer`` leaves one writer's file out: how leave-one-writer-out is measured.
@@ -35,5 +36,10 @@ def build(tree: Tree, dialogues: Path | None, *, cache: Path | None = None,
         messages = [m for m in corpus.read(folder) if m.writer != exclude_writer]
         samples += samples_from_corpus(messages, tree)
     log.info("classifier: %d training examples", len(samples))
-    return Understanding(train(samples, cache if cache is not None else default_cache(),
-                               node_samples(tree)))
+    try:
+        models = train(samples, cache if cache is not None else default_cache(),
+                       node_samples(tree))
+    except TooLittleToLearn as exc:
+        log.warning("keywords only: %s", exc)
+        return None
+    return Understanding(models)

@@ -231,7 +231,7 @@ def _miss_order(miss: Miss) -> tuple[int, str, str]:
             miss.label, miss.text)
 
 
-def thresholds_met(report: Report, *, min_top1: float | None,
+def unmet_thresholds(report: Report, *, min_top1: float | None,
                    min_distress_recall: float | None) -> Sequence[str]:
     failed = []
     if min_top1 is not None and report.top1 < min_top1:

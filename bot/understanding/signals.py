@@ -30,6 +30,8 @@ _DOUBT = re.compile(
     r"\b(?:arnaques?|arnaquer|arnaque|escroc\w*|vrai|vraiment|normal|fiable|legit\w*"
     r"|officiel|fake|faux|fausse|bizarre|chelou|louche|suspect\w*|piege|scam\w*|real|genuine"
     r"|safe|grave|phishing|hameconnage|dois je|je dois|doğru|rasmi|حقيقي|نصب|احتيال)\b")
+_ASKS = re.compile(r"\b(?:me demande\w*|nous demande\w*|demande de|demandent|veut|voulait|exige\w*"
+                   r"|reclame\w*|asks?|asked|asking|wants?|wanted|requests?|يطلب|طلب)\b")
 _STRAIGHT_SCAM = re.compile(r"\b(?:arnaques?|arnaque|scam\w*|phishing|hameconnage|escroquerie"
                             r"|escroc\w*|نصب|احتيال)\b")
 _NOT_RECEIVED = re.compile(
@@ -48,7 +50,8 @@ def scam(text: str) -> bool:
         return True
     if not _CHANNEL.search(norm) or _NOT_RECEIVED.search(norm):
         return False
-    return bool(_SENSITIVE.search(norm)) and (bool(_DOUBT.search(norm)) or "?" in text)
+    return bool(_SENSITIVE.search(norm)) and (
+        bool(_DOUBT.search(norm)) or "?" in text or bool(_ASKS.search(norm)))
 
 
 @lru_cache(maxsize=4096)

@@ -33,6 +33,10 @@ DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
 KEYWORD_WEIGHT = 0.5  # a bare keyword says less than a whole message
 
 
+class TooLittleToLearn(ValueError):
+    """Nothing to tell apart: the engine then understands by keywords alone."""
+
+
 @dataclass(frozen=True, slots=True)
 class Sample:
     text: str
@@ -129,11 +133,14 @@ def _fit(samples: Sequence[Sample], nodes: Sequence[Sample]) -> LinearModel:
 
     known = np.flatnonzero([s.label != NOT_DISTRESS for s in samples])
     labels = [URGENCE if is_distress(s.label) else s.label for s in samples]
+    if len({labels[i] for i in known}) < 2:
+        raise TooLittleToLearn("the classifier needs examples or keywords of two topics at least")
     parts.append(("t:", LinearSVC(C=TOPIC_C).fit(matrix[known], [labels[i] for i in known],
                                                  sample_weight=weights[known])))
     flags = np.array([is_distress(s.label) for s in samples])
-    distress = LinearSVC(C=DISTRESS_C, class_weight={True: DISTRESS_WEIGHT, False: 1.0})
-    parts.append(("d:", distress.fit(matrix, flags, sample_weight=weights)))
+    if flags.any() and not flags.all():  # a tree without distress examples leaves it to rules
+        distress = LinearSVC(C=DISTRESS_C, class_weight={True: DISTRESS_WEIGHT, False: 1.0})
+        parts.append(("d:", distress.fit(matrix, flags, sample_weight=weights)))
     kinds = np.flatnonzero([s.label.startswith(DISTRESS_PREFIX) for s in samples])
     if len({samples[int(i)].label for i in kinds}) > 1:
         parts.append(("c:", LinearSVC(C=TOPIC_C).fit(
