@@ -6,6 +6,7 @@
     python scripts/catalogs.py compile   # .po -> .mo (what the bot reads); fails on errors
     python scripts/catalogs.py all       # the three, in that order
     python scripts/catalogs.py status    # how much of each catalog is translated
+    python scripts/catalogs.py check     # fail when an en/ar text is missing or fuzzy
 
 Uses Babel's Python API with the mapping in ``babel.cfg``: ``python`` sections feed the
 ``messages`` domain, every other method (the dialogue extractor) feeds ``dialogues``.
@@ -66,6 +67,19 @@ def _po_bytes(catalog: Catalog) -> bytes:
     buf = io.BytesIO()
     write_po(buf, catalog, width=76, include_previous=True, omit_header=False)
     return buf.getvalue()
+
+
+def _read_po(path: Path, lang: str | None = None) -> Catalog:
+    """Read a ``.po``, dropping the ``#|`` lines (the old French of a fuzzy entry).
+
+    Babel writes them but reads them back as translator comments, which would then pile
+    up as ``# | msgid ...``; ``update`` writes them again from the template when needed.
+    """
+    with path.open("rb") as fp:
+        catalog = read_po(fp, locale=lang)
+    for message in catalog:
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+    return catalog
 
 
 def _mappings(root: Path) -> dict[str, list[tuple[str, str]]]:
@@ -146,8 +160,7 @@ def update(
                 template = read_po(fp, locale=lang)
             po = locales / lang / "LC_MESSAGES" / f"{domain}.po"
             if po.exists():
-                with po.open("rb") as fp:
-                    catalog = read_po(fp, locale=lang)
+                catalog = _read_po(po, lang)
                 catalog.update(template, no_fuzzy_matching=(lang == SOURCE_LOCALE))
                 # keep no dead French texts in the source-language catalog
                 if lang == SOURCE_LOCALE:
@@ -236,9 +249,69 @@ def status(root: Path = ROOT, locales: Path | None = None) -> None:
         print(f"{lang:3} {po.stem:10} {done:4}/{total:<4} {share:3}%  fuzzy {fuzzy}")
 
 
+def _translated(msgstr: str | tuple[str, ...] | None) -> bool:
+    strings = msgstr if isinstance(msgstr, tuple) else (msgstr,)
+    return all(s and s.strip() for s in strings)
+
+
+def _source_gone(template: Catalog, message: Any) -> bool:
+    return template.get(message.id, message.context) is None
+
+
+def completeness_problems(
+    root: Path = ROOT,
+    locales: Path | None = None,
+    langs: Sequence[str] = SUPPORTED,
+    workdir: Path | None = None,
+) -> list[str]:
+    """What keeps the catalogs from being complete for the sources as they are now.
+
+    The sources are extracted afresh (with :func:`extract`, into ``workdir`` or a
+    temporary folder, so ``locales/*.pot`` is left alone) and each ``.po`` is compared
+    with them: a French text with no translation, or only a fuzzy one, in a translated
+    language; any fuzzy entry, in any language; a French text missing from the source
+    catalog (``update`` was not run); a translation that changes the fields in braces.
+    """
+    import tempfile
+
+    locales = locales or root / "locales"
+    with tempfile.TemporaryDirectory(prefix="relais-pot-") as tmp:
+        templates = extract(root, workdir or Path(tmp))
+    problems: list[str] = []
+    for domain, template in templates.items():
+        for lang in langs:
+            po = locales / lang / "LC_MESSAGES" / f"{domain}.po"
+            if not po.exists():
+                problems.append(f"{po}: missing: run `python scripts/catalogs.py update`")
+                continue
+            catalog = _read_po(po, lang)
+            where = f"{lang}/{domain}"
+            for source in template:
+                if not source.id:
+                    continue
+                msgid = source.id if isinstance(source.id, str) else source.id[0]
+                message = catalog.get(source.id, source.context)
+                if message is None:
+                    missing = "not in the catalog (run update)" if lang == SOURCE_LOCALE else ""
+                    problems.append(f"{where}: {missing or 'missing'}: {msgid!r}")
+                elif message.fuzzy:
+                    problems.append(f"{where}:{message.lineno}: fuzzy: {msgid!r}")
+                elif lang != SOURCE_LOCALE and not _translated(message.string):
+                    problems.append(f"{where}:{message.lineno}: not translated: {msgid!r}")
+            for message in catalog:
+                if message.id and message.fuzzy and _source_gone(template, message):
+                    problems.append(
+                        f"{where}:{message.lineno}: fuzzy, text no longer used: {message.id!r}"
+                    )
+            problems.extend(_problems(po, catalog))
+    return problems
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["extract", "update", "compile", "all", "status"])
+    parser.add_argument(
+        "command", choices=["extract", "update", "compile", "all", "status", "check"]
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="project directory")
     parser.add_argument("--locales", type=Path, default=None, help="default: ROOT/locales")
     args = parser.parse_args(argv)
@@ -259,6 +332,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return 1
         if args.command == "status":
             status(root, locales)
+        if args.command == "check":
+            problems = completeness_problems(root, locales)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            if problems:
+                print(f"check: {len(problems)} text(s) to translate or confirm.", file=sys.stderr)
+                return 1
+            print("check: every catalog is complete")
     except CatalogProblem as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
