@@ -16,12 +16,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from aiohttp import ClientError
+
 from bot.config import Config
+from bot.desk import Desk
 from bot.dialogue.engine import Engine
 from bot.dialogue.loader import load
-from bot.handover import Desk
 from bot.i18n import CatalogError, Catalogs
-from bot.matrix.transport import RoomPolicy, Transport
+from bot.matrix.errors import AccessTokenRefused, LoginRefused, MediatorsRoomUnavailable
+from bot.matrix.http import MatrixHTTPError
+from bot.matrix.rooms import RoomPolicy
+from bot.matrix.transport import Transport
 from bot.metrics import Metrics, start_metrics
 from bot.present import Identity
 from bot.router import Router
@@ -130,6 +135,8 @@ class App:
         """Send what is queued while the client is still open, then stop syncing."""
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.router.sender.flush(timeout=2.5), timeout=3.0)
+        with contextlib.suppress(Exception):
+            await self.router.signals.settle(timeout=1.0)
         await self.transport.stop()
 
     async def _shutdown(self) -> None:
@@ -140,17 +147,22 @@ class App:
 
 
 def _explain_start(config: Config, exc: Exception) -> str:
+    """One sentence naming the setting to fix, chosen by the error's type."""
     text = str(exc) or type(exc).__name__
-    low = text.lower()
-    if "forbidden" in low or "password" in low or "m_forbidden" in low:
+    if isinstance(exc, LoginRefused):
         return ("The homeserver refused the login: check 'matrix.user_id' and "
                 "'matrix.password'.")
-    if "token" in low:
+    if isinstance(exc, AccessTokenRefused) or (
+        isinstance(exc, MatrixHTTPError) and exc.body.get("errcode") == "M_UNKNOWN_TOKEN"
+    ):
         return "The homeserver refused 'matrix.access_token': it is wrong or expired."
-    if any(w in low for w in ("connect", "resolve", "unreachable", "timeout", "refused")):
+    if isinstance(exc, MatrixHTTPError) and exc.status in (401, 403):
+        return ("The homeserver refused the login: check 'matrix.user_id' and "
+                "'matrix.password'.")
+    if isinstance(exc, (ClientError, TimeoutError, ConnectionError)):
         return (f"The homeserver at 'matrix.homeserver' ({config.matrix.homeserver}) cannot be "
                 "reached.")
-    if "room" in low or "alias" in low:
+    if isinstance(exc, MediatorsRoomUnavailable):
         return f"The mediators' room in 'mediators.room' cannot be joined ({text})."
     return f"Relais could not connect to Matrix: {text}"
 

@@ -46,7 +46,6 @@ class OfficeHours:
 class MediatorsConfig:
     room: str
     power_level: int = 0
-    show_identity: bool = False
     reminder_minutes: int = 10
     person_silent_hours: int = 48
     locale: str = "fr"
@@ -160,8 +159,42 @@ def _hours(data: dict[str, Any]) -> OfficeHours:
 
 
 def parse(data: Any, base: Path = Path(".")) -> Config:
+    """Check every setting (the first problem raises ConfigError naming its key)."""
     if not isinstance(data, dict):
         raise ConfigError("The configuration must be a set of 'key: value' lines.")
+    homeserver, user_id, password, token = _account(data)
+    allowed = _get(data, "matrix.allowed_servers", list, required=False, default=[])
+    room = _mediators_room(data)
+    dialogues = _path(data, base, "dialogues.path", "dialogues")
+    if not dialogues.is_dir():
+        raise ConfigError(f"The setting 'dialogues.path' names a folder that does not exist: "
+                          f"'{dialogues}'.")
+    level = str(_get(data, "logging.level", str, required=False, default="INFO")).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"The setting 'logging.level' must be DEBUG, INFO, WARNING or ERROR, "
+                          f"not '{level}'.")
+    return Config(
+        matrix=MatrixConfig(
+            homeserver=homeserver.rstrip("/"),
+            user_id=user_id,
+            password=password,
+            access_token=token,
+            device_name=_get(data, "matrix.device_name", str, required=False, default="Relais"),
+            store_path=_path(data, base, "matrix.store_path", "data/matrix"),
+            allowed_servers=tuple(str(s) for s in allowed),
+        ),
+        mediators=_mediators(data, room),
+        dialogues=dialogues,
+        database=_path(data, base, "storage.database", "data/relais.sqlite3"),
+        locales=_path(data, base, "locales.path", "locales"),
+        privacy=_privacy(data),
+        metrics_listen=_get(data, "metrics.listen", str, required=False, default=None),
+        log_level=level,
+    )
+
+
+def _account(data: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
+    """(homeserver, user id, password, access token), checked in that order."""
     homeserver = _get(data, "matrix.homeserver", str)
     if not re.match(r"^https?://[^\s/]+", homeserver):
         raise ConfigError(
@@ -180,64 +213,49 @@ def parse(data: Any, base: Path = Path(".")) -> Config:
             "The setting 'matrix.password' (or 'matrix.access_token') is missing: the bot "
             "needs one to log in."
         )
-    allowed = _get(data, "matrix.allowed_servers", list, required=False, default=[])
-    room = _get(data, "mediators.room", str)
+    return homeserver, user_id, password, token
+
+
+def _mediators_room(data: dict[str, Any]) -> str:
+    room: str = _get(data, "mediators.room", str)
     # Room ids of room version 12 (Synapse >= 1.135 by default) have no ':server' part.
     if not re.fullmatch(r"![^:\s]+(?::\S+)?|#[^:\s]+:\S+", room):
         raise ConfigError(
             f"The setting 'mediators.room' must be a room id (!abc:server) or alias "
             f"(#room:server), not '{room}'."
         )
+    return room
 
-    def path(dotted: str, default: str) -> Path:
-        value = _get(data, dotted, str, required=False, default=default)
-        p = Path(value)
-        return p if p.is_absolute() else (base / p)
 
-    dialogues = path("dialogues.path", "dialogues")
-    if not dialogues.is_dir():
-        raise ConfigError(f"The setting 'dialogues.path' names a folder that does not exist: "
-                          f"'{dialogues}'.")
-    level = str(_get(data, "logging.level", str, required=False, default="INFO")).upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"The setting 'logging.level' must be DEBUG, INFO, WARNING or ERROR, "
-                          f"not '{level}'.")
-    return Config(
-        matrix=MatrixConfig(
-            homeserver=homeserver.rstrip("/"),
-            user_id=user_id,
-            password=password,
-            access_token=token,
-            device_name=_get(data, "matrix.device_name", str, required=False, default="Relais"),
-            store_path=path("matrix.store_path", "data/matrix"),
-            allowed_servers=tuple(str(s) for s in allowed),
-        ),
-        mediators=MediatorsConfig(
-            room=room,
-            power_level=_get(data, "mediators.power_level", int, required=False, default=0),
-            show_identity=_get(data, "mediators.show_identity", bool, required=False,
-                               default=False),
-            reminder_minutes=_get(data, "mediators.reminder_minutes", int, required=False,
-                                  default=10),
-            person_silent_hours=_get(data, "mediators.person_silent_hours", int, required=False,
-                                     default=48),
-            locale=_get(data, "mediators.locale", str, required=False, default="fr"),
-            hours=_hours(data),
-        ),
-        dialogues=dialogues,
-        database=path("storage.database", "data/relais.sqlite3"),
-        locales=path("locales.path", "locales"),
-        privacy=PrivacyConfig(
-            organisation=_get(data, "privacy.organisation", str, required=False,
-                              default="l'équipe Relais"),
-            contact=_get(data, "privacy.contact", str, required=False,
-                         default="voir le site de votre structure"),
-            state_days=_get(data, "privacy.state_days", int, required=False, default=30),
-            ticket_days=_get(data, "privacy.ticket_days", int, required=False, default=7),
-            k_anonymity=_get(data, "privacy.k_anonymity", int, required=False, default=5),
-        ),
-        metrics_listen=_get(data, "metrics.listen", str, required=False, default=None),
-        log_level=level,
+def _path(data: dict[str, Any], base: Path, dotted: str, default: str) -> Path:
+    """A path setting; a relative one is relative to the configuration file's folder."""
+    value = _get(data, dotted, str, required=False, default=default)
+    p = Path(value)
+    return p if p.is_absolute() else (base / p)
+
+
+def _mediators(data: dict[str, Any], room: str) -> MediatorsConfig:
+    return MediatorsConfig(
+        room=room,
+        power_level=_get(data, "mediators.power_level", int, required=False, default=0),
+        reminder_minutes=_get(data, "mediators.reminder_minutes", int, required=False,
+                              default=10),
+        person_silent_hours=_get(data, "mediators.person_silent_hours", int, required=False,
+                                 default=48),
+        locale=_get(data, "mediators.locale", str, required=False, default="fr"),
+        hours=_hours(data),
+    )
+
+
+def _privacy(data: dict[str, Any]) -> PrivacyConfig:
+    return PrivacyConfig(
+        organisation=_get(data, "privacy.organisation", str, required=False,
+                          default="l'équipe Relais"),
+        contact=_get(data, "privacy.contact", str, required=False,
+                     default="voir le site de votre structure"),
+        state_days=_get(data, "privacy.state_days", int, required=False, default=30),
+        ticket_days=_get(data, "privacy.ticket_days", int, required=False, default=7),
+        k_anonymity=_get(data, "privacy.k_anonymity", int, required=False, default=5),
     )
 
 

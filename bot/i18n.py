@@ -31,6 +31,8 @@ from babel.messages.mofile import read_mo
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from bot.dialogue.texts import N_ as N_  # the marker is defined once, in texts.py
+
 if TYPE_CHECKING:
     from bot.dialogue.model import Tree
 
@@ -40,18 +42,11 @@ DOMAINS: tuple[str, ...] = ("messages", "dialogues")
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 COMPILE_COMMAND = "python scripts/catalogs.py compile"
 
-# Each language named in itself, so a person can recognise their own in a list.
-LANGUAGE_NAMES: Mapping[str, str] = {"fr": "Français", "en": "English", "ar": "العربية"}
 
 # Put on every translation no native speaker has checked yet.
 UNREVIEWED_COMMENT = "unreviewed: machine-assisted, needs native review"
 
 _RTL = frozenset({"ar", "he", "fa", "ur", "ps", "yi"})
-
-
-def N_(s: str) -> str:
-    """Mark a French string for extraction; translation happens later, per conversation."""
-    return s
 
 
 class CatalogError(Exception):
@@ -79,6 +74,11 @@ def direction(locale: str) -> Literal["rtl", "ltr"]:
     """Text direction, so renderers can wrap right-to-left text for Matrix clients."""
     base = locale.replace("-", "_").split("_", 1)[0].lower()
     return "rtl" if base in _RTL else "ltr"
+
+
+def is_rtl(locale: str) -> bool:
+    """True for a language written right to left (Arabic): the one place that decides it."""
+    return direction(locale) == "rtl"
 
 
 _FORMATTER = string.Formatter()
@@ -430,12 +430,6 @@ def format_when(
     day = format_date(when, date_pattern, locale=loc)
     hour = format_time(when, time_pattern, tzinfo=None, locale=loc)
     return f"{day}{joiner}{hour}"
-
-
-def format_day(day: dt.date, locale: str) -> str:
-    """A day without the time: "lundi 24 novembre"."""
-    loc = _babel_locale(locale)
-    return format_date(day, _WHEN[loc][0], locale=loc)
 
 
 def format_number(number: float | int, locale: str) -> str:

@@ -39,9 +39,6 @@ PARTIAL_TRANSLATION = T.N_("(Ce texte n'est pas encore traduit.)")
 
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]{2}")
 
-_KEYCAPS = ("1️⃣", "2️⃣", "3️⃣", "4️⃣", "5️⃣", "6️⃣", "7️⃣", "8️⃣", "9️⃣", "🔟")
-
-
 @dataclass(frozen=True, slots=True)
 class Identity:
     """Who runs this Relais, for the first-contact message (from config)."""
@@ -71,73 +68,103 @@ def render(
     A paragraph that has no translation yet is shown in French, and the message then says so
     once (the person is not left wondering why the language changed).
     """
-    text_parts: list[str] = []
-    html_parts: list[str] = []
-    footer = False
-    fallback = False
-    colon = " : " if locale == "fr" else ": "  # French typography only in French
-
-    def french(source: str, shown: str) -> str:
-        """In a right-to-left message, a paragraph still in French reads left to right."""
-        return ' dir="ltr"' if rtl and shown == source and _LATIN.search(source) else ""
-
-    def para(text: str, attr: str = "") -> None:
-        text_parts.append(text)
-        html_parts.append(f"<p{attr}>" + html.escape(text).replace("\n", "<br>") + "</p>")
-
+    page = _Page(translate, identity, rtl, locale)
     for effect in effects:
+        page.add(effect)
+    return page.message()
+
+
+class _Page:
+    """The paragraphs of one message, as plain text and as HTML side by side."""
+
+    def __init__(self, translate: Translate, identity: Identity, rtl: bool, locale: str) -> None:
+        self.t = translate
+        self.identity = identity
+        self.rtl = rtl
+        self.locale = locale
+        self.text_parts: list[str] = []
+        self.html_parts: list[str] = []
+        self.footer = False
+        self.fallback = False
+        self.colon = " : " if locale == "fr" else ": "  # French typography only in French
+
+    def french(self, source: str, shown: str) -> str:
+        """In a right-to-left message, a paragraph still in French reads left to right."""
+        return ' dir="ltr"' if self.rtl and shown == source and _LATIN.search(source) else ""
+
+    def para(self, text: str, attr: str = "") -> None:
+        self.text_parts.append(text)
+        self.html_parts.append(f"<p{attr}>" + html.escape(text).replace("\n", "<br>") + "</p>")
+
+    def add(self, effect: Effect) -> None:
         if isinstance(effect, Welcome):
-            para(translate(WELCOME))
-            para(
-                Say(WELCOME_WHO, (("organisation", identity.organisation),
-                                  ("contact", identity.contact))).format_with(
-                    translate(WELCOME_WHO))
-            )
-            para(Say(WELCOME_DATA, (("days", str(identity.retention_days)),)).format_with(
-                translate(WELCOME_DATA)))
+            self.welcome()
         elif isinstance(effect, Say):
-            shown = translate(effect.text)
-            fallback = fallback or (locale != "fr" and shown == effect.text
-                                    and _LATIN.search(effect.text) is not None)
-            para(effect.format_with(shown), french(effect.text, shown))
+            self.say(effect)
         elif isinstance(effect, Options):
-            footer = footer or effect.footer
-            lines = [f"{c.number}. {translate(c.label)}" for c in effect.items]
-            text_parts.append("\n".join(lines))
-            html_parts.append(
-                "<ol>" + "".join(f"<li{french(c.label, translate(c.label))}>"
-                                 f"{html.escape(translate(c.label))}</li>"
-                                 for c in effect.items) + "</ol>"
-            )
+            self.options(effect)
         elif isinstance(effect, ShowLink):
-            label = translate(effect.label)
-            text_parts.append(f"🔗 {label}{colon}{effect.url}")
-            html_parts.append(
-                f'<p>🔗 <a href="{html.escape(effect.url, quote=True)}">{html.escape(label)}</a>'
-                f"<br>{html.escape(effect.url)}</p>"
-            )
+            self.link(effect)
         elif isinstance(effect, ShowContact):
-            c = effect.contact
-            lines = [f"📞 {translate(c.name)}"]
-            if c.phone:
-                lines.append(translate(CONTACT_PHONE).format(phone=c.phone))
-            if c.hours:
-                lines.append(translate(CONTACT_HOURS).format(hours=translate(c.hours)))
-            if c.place:
-                lines.append(translate(CONTACT_PLACE).format(place=translate(c.place)))
-            if c.url:
-                lines.append(c.url)
-            text_parts.append("\n".join(lines))
-            html_parts.append("<p>" + "<br>".join(html.escape(x) for x in lines) + "</p>")
-    if not text_parts:
-        return None
-    if fallback:
-        para(translate(PARTIAL_TRANSLATION))
-    if footer:
-        hint = translate(T.FOOTER)
-        text_parts.append(hint)
-        html_parts.append(f"<p><small>{html.escape(hint)}</small></p>")
-    body = "\n\n".join(text_parts)
-    inner = "".join(html_parts)
-    formatted = f'<div dir="rtl">{inner}</div>' if rtl else inner
-    return Message(body=body, html=formatted, rtl=rtl)
+            self.contact(effect)
+
+    def welcome(self) -> None:
+        t, identity = self.t, self.identity
+        self.para(t(WELCOME))
+        self.para(Say(WELCOME_WHO, (("organisation", identity.organisation),
+                                    ("contact", identity.contact))).format_with(t(WELCOME_WHO)))
+        self.para(Say(WELCOME_DATA, (("days", str(identity.retention_days)),)).format_with(
+            t(WELCOME_DATA)))
+
+    def say(self, effect: Say) -> None:
+        shown = self.t(effect.text)
+        self.fallback = self.fallback or (self.locale != "fr" and shown == effect.text
+                                          and _LATIN.search(effect.text) is not None)
+        self.para(effect.format_with(shown), self.french(effect.text, shown))
+
+    def options(self, effect: Options) -> None:
+        t = self.t
+        self.footer = self.footer or effect.footer
+        lines = [f"{c.number}. {t(c.label)}" for c in effect.items]
+        self.text_parts.append("\n".join(lines))
+        self.html_parts.append(
+            "<ol>" + "".join(f"<li{self.french(c.label, t(c.label))}>"
+                             f"{html.escape(t(c.label))}</li>"
+                             for c in effect.items) + "</ol>"
+        )
+
+    def link(self, effect: ShowLink) -> None:
+        label = self.t(effect.label)
+        self.text_parts.append(f"🔗 {label}{self.colon}{effect.url}")
+        self.html_parts.append(
+            f'<p>🔗 <a href="{html.escape(effect.url, quote=True)}">{html.escape(label)}</a>'
+            f"<br>{html.escape(effect.url)}</p>"
+        )
+
+    def contact(self, effect: ShowContact) -> None:
+        t, c = self.t, effect.contact
+        lines = [f"📞 {t(c.name)}"]
+        if c.phone:
+            lines.append(t(CONTACT_PHONE).format(phone=c.phone))
+        if c.hours:
+            lines.append(t(CONTACT_HOURS).format(hours=t(c.hours)))
+        if c.place:
+            lines.append(t(CONTACT_PLACE).format(place=t(c.place)))
+        if c.url:
+            lines.append(c.url)
+        self.text_parts.append("\n".join(lines))
+        self.html_parts.append("<p>" + "<br>".join(html.escape(x) for x in lines) + "</p>")
+
+    def message(self) -> Message | None:
+        if not self.text_parts:
+            return None
+        if self.fallback:
+            self.para(self.t(PARTIAL_TRANSLATION))
+        if self.footer:
+            hint = self.t(T.FOOTER)
+            self.text_parts.append(hint)
+            self.html_parts.append(f"<p><small>{html.escape(hint)}</small></p>")
+        body = "\n\n".join(self.text_parts)
+        inner = "".join(self.html_parts)
+        formatted = f'<div dir="rtl">{inner}</div>' if self.rtl else inner
+        return Message(body=body, html=formatted, rtl=self.rtl)

@@ -11,11 +11,14 @@ The one place for ordering rules:
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.desk import Desk, RoomEvent
 from bot.dialogue import language_policy
 from bot.dialogue import texts as T
 from bot.dialogue.engine import Engine
@@ -32,13 +35,13 @@ from bot.dialogue.model import (
     State,
     Step,
 )
-from bot.handover import Desk, RoomEvent
-from bot.i18n import Catalogs
+from bot.i18n import Catalogs, is_rtl
 from bot.matrix.events import Incoming
 from bot.matrix.render import notice
 from bot.metrics import Metrics
 from bot.present import Identity, render
 from bot.sender import Sender
+from bot.signals import Signals
 from bot.store import conversations, counters, events, outbox
 from bot.store._time import local_day
 from bot.store.db import Conn, Database
@@ -59,6 +62,18 @@ class Outlet(Protocol):
     async def read_receipt(self, room_id: str, event_id: str) -> None: ...
 
     async def relay_media(self, media: Any, to_room: str) -> dict[str, Any]: ...
+
+
+@dataclass
+class _Applied:
+    """What applying a step's effects gathers before the reply is written."""
+
+    state: State
+    relaying: bool
+    day: dt.date
+    visible: list[Effect] = field(default_factory=list)
+    handovers: list[HandOver] = field(default_factory=list)
+    forgotten: bool = False
 
 
 class Router:
@@ -85,6 +100,7 @@ class Router:
         self.metrics = metrics or Metrics()
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.sender = sender or Sender(db, outlet.send)
+        self.signals = Signals(outlet)
 
     # ------------------------------------------------------------------ entry points
 
@@ -124,7 +140,7 @@ class Router:
     # ------------------------------------------------------------------ people
 
     async def _person(self, ev: Incoming) -> None:
-        await self.outlet.read_receipt(ev.room_id, ev.event_id)
+        self.signals.read(ev.room_id, ev.event_id)  # sent in the background, never awaited
         state = await conversations.load_state(self.db, ev.room_id) or State()
         if ev.kind == "undecryptable":
             await self._reply_only(ev, state, (Say(T.UNDECRYPTABLE),))
@@ -136,58 +152,59 @@ class Router:
         if ev.kind == "media":
             await self._person_media(ev, state)
             return
-        await self.outlet.typing(ev.room_id, True)
+        self.signals.typing(ev.room_id, True)
         try:
             step = language_policy.step(self.engine, state, ev.body)
             async with self.db.transaction() as tx:
                 await self._apply(tx, ev, step)
                 await events.mark_handled(tx, ev.event_id)
         finally:
-            await self.outlet.typing(ev.room_id, False)
+            self.signals.typing(ev.room_id, False)
 
     async def _apply(self, tx: Conn, ev: Incoming, step: Step) -> None:
-        state = step.state
-        room = ev.room_id
-        day = local_day(None, self.timezone)
-        visible: list[Effect] = []
-        handovers: list[HandOver] = []
-        forgotten = False  # "C'est effacé": no row keyed by their room may come back
-        relaying = any(isinstance(e, Relay) for e in step.effects)
+        applied = _Applied(step.state, relaying=any(isinstance(e, Relay) for e in step.effects),
+                           day=local_day(None, self.timezone))
         for effect in step.effects:
-            if isinstance(effect, Outcome):
-                await counters.record_effect(tx, day, effect, locale=state.locale)
-            elif isinstance(effect, HandOver) and relaying:
-                await self.desk.open(tx, room, effect, state)  # the relay needs the ticket
-            elif isinstance(effect, HandOver):
-                handovers.append(effect)  # after the reply: "noted" comes before "you are n°1"
-            elif isinstance(effect, Relay):
-                relayed = await self.desk.relay_from_person(tx, room, ev.event_id, effect.text)
-                if not relayed:  # the ticket was closed meanwhile: back to the bot
-                    state = state.but(phase=Phase.MENU)
-                    visible.extend(self.engine.start(state).effects)
-            elif isinstance(effect, End):
-                await self.desk.end_by_person(tx, room)
-            elif isinstance(effect, SetLocale):
-                if state.phase is Phase.HANDOVER:
-                    await self.desk.language_changed(tx, room, effect.locale)
-            elif isinstance(effect, Forget):
-                await self.desk.end_by_person(tx, room, forgotten=True)
-                await forget_person(tx, room)
-                forgotten = True
-            else:
-                visible.append(effect)
-        message = render(visible, self.catalogs.translator(state.locale),
-                         identity=self.identity, rtl=state.locale == "ar", locale=state.locale)
+            await self._apply_one(tx, ev, effect, applied)
+        state = applied.state
+        message = render(applied.visible, self.catalogs.translator(state.locale),
+                         identity=self.identity, rtl=is_rtl(state.locale), locale=state.locale)
         if message is not None:
-            await outbox.enqueue(tx, room, notice(message))
-        for handover in handovers:
-            await self.desk.open(tx, room, handover, state)
-        if not forgotten:
-            await conversations.save_state(tx, room, state)
+            await outbox.enqueue(tx, ev.room_id, notice(message))
+        for handover in applied.handovers:
+            await self.desk.open(tx, ev.room_id, handover, state)
+        if not applied.forgotten:
+            await conversations.save_state(tx, ev.room_id, state)
+
+    async def _apply_one(self, tx: Conn, ev: Incoming, effect: Effect, applied: _Applied) -> None:
+        """One effect of a step: what it changes in the store, or what the person reads."""
+        room, state = ev.room_id, applied.state
+        if isinstance(effect, Outcome):
+            await counters.record_effect(tx, applied.day, effect, locale=state.locale)
+        elif isinstance(effect, HandOver) and applied.relaying:
+            await self.desk.open(tx, room, effect, state)  # the relay needs the ticket
+        elif isinstance(effect, HandOver):
+            applied.handovers.append(effect)  # after the reply: "noted" before "you are n°1"
+        elif isinstance(effect, Relay):
+            relayed = await self.desk.relay_from_person(tx, room, ev.event_id, effect.text)
+            if not relayed:  # the ticket was closed meanwhile: back to the bot
+                applied.state = state.but(phase=Phase.MENU)
+                applied.visible.extend(self.engine.start(applied.state).effects)
+        elif isinstance(effect, End):
+            await self.desk.end_by_person(tx, room)
+        elif isinstance(effect, SetLocale):
+            if state.phase is Phase.HANDOVER:
+                await self.desk.language_changed(tx, room, effect.locale)
+        elif isinstance(effect, Forget):
+            await self.desk.end_by_person(tx, room, forgotten=True)
+            await forget_person(tx, room)
+            applied.forgotten = True  # "C'est effacé": no row keyed by their room may come back
+        else:
+            applied.visible.append(effect)
 
     async def _reply_only(self, ev: Incoming, state: State, effects: tuple[Any, ...]) -> None:
         message = render(effects, self.catalogs.translator(state.locale),
-                         identity=self.identity, rtl=state.locale == "ar", locale=state.locale)
+                         identity=self.identity, rtl=is_rtl(state.locale), locale=state.locale)
         async with self.db.transaction() as tx:
             if message is not None:
                 await outbox.enqueue(tx, ev.room_id, notice(message))

@@ -2,26 +2,24 @@
 
 Nothing here is autouse: tests that never ask for `synapse` never start it. When Synapse is
 asked for and cannot start, the tests fail loudly (no skipping): Matrix behaviour is only
-tested against a real homeserver. Helpers live in tests/matrix/matrix_harness.py.
+tested against a real homeserver. Helpers live in tests/support/.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, RoomCreateResponse
 
-_HERE = Path(__file__).resolve().parent
-for _path in (_HERE.parent, _HERE / "matrix"):  # bot/ and matrix_harness importable
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from matrix_harness import (  # noqa: E402
+from bot.app import App
+from bot.config import parse
+from tests.support.app import BotProcess, write_config
+from tests.support.matrix import (
     PASSWORD,
     REPO,
     BotHandle,
@@ -32,7 +30,6 @@ from matrix_harness import (  # noqa: E402
     unique,
     wait_until,
 )
-from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, RoomCreateResponse  # noqa: E402
 
 __all__ = ["PASSWORD", "REPO", "BotHandle", "MemoryTokenStore", "Person", "wait_until"]
 
@@ -153,3 +150,43 @@ async def make_transport(
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, timeout=10)
+
+
+@pytest.fixture
+def bot_process(tmp_path: Path) -> Any:
+    """bot_process(config_dict) -> an unstarted BotProcess; killed at teardown."""
+    made: list[BotProcess] = []
+
+    def make(data: dict[str, Any], name: str = "bot") -> BotProcess:
+        cfg = write_config(tmp_path / f"{name}.yaml", data)
+        proc = BotProcess(cfg, tmp_path / f"{name}.log")
+        made.append(proc)
+        return proc
+
+    yield make
+    for proc in made:
+        proc.cleanup()
+
+
+@pytest.fixture
+async def run_app() -> AsyncIterator[Callable[..., Any]]:
+    """await run_app(config_dict, base) -> a started App (in this process), stopped at teardown."""
+    running: list[tuple[App, asyncio.Task[None]]] = []
+
+    async def start(data: dict[str, Any], base: Path) -> App:
+        app = await App.create(parse(data, base))
+        task = asyncio.create_task(app.run())
+        running.append((app, task))
+        # events sent during a very first sync are history (skipped on purpose): wait past it
+        ready = asyncio.create_task(app.transport.ready.wait())
+        await asyncio.wait({ready, task}, timeout=60, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+        return app
+
+    yield start
+    for app, task in running:
+        if not task.done():
+            await app.stop()
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+            await asyncio.wait_for(task, timeout=15)

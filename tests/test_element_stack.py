@@ -8,7 +8,7 @@ tests/js/package-lock.json, installed by `scripts/dev.py test` with `npm ci`) ag
 bot process on the test Synapse, and against an uncross-signed nio device as a control.
 """
 
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
+
 
 from __future__ import annotations
 
@@ -20,13 +20,9 @@ from typing import Any
 
 import pytest
 from nio import MegolmEvent
-from test_app import (
-    PASSWORD,
-    REPO,
-    bot_process,  # noqa: F401  (fixture)
-    config_dict,
-    wait_until,
-)
+
+from tests.support.app import config_dict
+from tests.support.matrix import PASSWORD, REPO, wait_until
 
 pytestmark = pytest.mark.matrix
 

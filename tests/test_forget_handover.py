@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """Erasure asked by the person in the middle of a handover, end to end on Synapse."""
 
 from __future__ import annotations
@@ -7,12 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app import run_app, say  # noqa: F401  (run_app is a fixture)
-from test_handover import (
+
+from tests.support.app import open_dm, say
+from tests.support.threads import (
     ask_for_someone,
     count_body,
     in_thread_send,
-    open_dm,
     started_app,
     wait_body,
     wait_root,

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """The person's language on a real Synapse: detection, switching, handover, distress.
 
 Assertions are on what Matrix clients receive: the person's decrypted notices (body and
@@ -13,16 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app import (
-    assert_notice,
-    bot_messages,
-    config_dict,
-    open_dm,
-    run_app,  # noqa: F401  (fixture)
-    say,
-    wait_until,
-)
-from test_handover import (
+
+from bot.desk import texts as H
+from bot.dialogue import texts as T
+from bot.dialogue.engine import Engine
+from bot.dialogue.loader import load
+from bot.i18n import Catalogs
+from tests.support.app import assert_notice, bot_messages, config_dict, open_dm, say
+from tests.support.matrix import wait_until
+from tests.support.threads import (
     ask_for_someone,
     count_body,
     in_thread_send,
@@ -34,12 +32,6 @@ from test_handover import (
     wait_root,
     wait_thread,
 )
-
-from bot import handover as H
-from bot.dialogue import texts as T
-from bot.dialogue.engine import Engine
-from bot.dialogue.loader import load
-from bot.i18n import Catalogs
 
 pytestmark = pytest.mark.matrix
 

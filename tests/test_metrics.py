@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """The optional Prometheus endpoint (``metrics.listen``) on the real app: counts, never ids.
 
 The app runs on Synapse with ``metrics.listen`` on a free loopback port; a person talks to the
@@ -17,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app import config_dict, open_dm, run_app, say  # noqa: F401  (fixture)
-from test_handover import in_thread_send, wait_body, wait_root, wait_thread
+
+from tests.support.app import config_dict, open_dm, say
+from tests.support.threads import in_thread_send, wait_body, wait_root, wait_thread
 
 pytestmark = pytest.mark.matrix
 

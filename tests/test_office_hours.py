@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """Office hours: what a person reads when the team is away, with a fixed clock.
 
 Desk.waiting_text is checked directly (French, English, Arabic, closed days, time zone), then
@@ -14,19 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from test_app import (
-    bot_messages,
-    config_dict,
-    open_dm,
-    run_app,  # noqa: F401  (fixture)
-    say,
-    wait_until,
-)
 
 from bot.config import MediatorsConfig, OfficeHours
-from bot.handover import Desk
+from bot.desk import Desk
 from bot.i18n import Catalogs
 from bot.store import Database, open_db
+from tests.support.app import bot_messages, config_dict, open_dm, say
+from tests.support.matrix import wait_until
 
 PARIS = ZoneInfo("Europe/Paris")
 UTC = dt.UTC

@@ -1,4 +1,3 @@
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
 """A scripted day on Synapse with the real app: counts stay anonymous, purges leave nothing.
 
 26 persons (each in their own encrypted DM, each with a display name) use several topics, answer
@@ -34,15 +33,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app import (
-    Person,
-    config_dict,
-    open_dm,
-    run_app,  # noqa: F401  (fixture)
-    say,
-    wait_until,
-)
-from test_handover import (
+
+from bot import stats
+from bot.dialogue.loader import load
+from bot.store import counters
+from bot.store.db import open_db
+from bot.store.privacy import purge
+from tests.support.app import config_dict, open_dm, say
+from tests.support.matrix import Person, wait_until
+from tests.support.threads import (
     in_thread_send,
     react,
     room_messages,
@@ -51,12 +50,6 @@ from test_handover import (
     wait_root,
     wait_thread,
 )
-
-from bot import stats
-from bot.dialogue.loader import load
-from bot.store import counters
-from bot.store.db import open_db
-from bot.store.privacy import purge
 
 pytestmark = pytest.mark.matrix
 

@@ -5,7 +5,7 @@ clients with E2EE. Replies are mapped to messages by content: "aide" gets the he
 the menu without it.
 """
 
-# ruff: noqa: F811  (fixtures imported from test_app are used as parameters)
+
 
 from __future__ import annotations
 
@@ -16,15 +16,9 @@ from typing import Any
 
 import pytest
 from nio import MegolmEvent
-from test_app import (
-    BotProcess,
-    Person,
-    bot_messages,
-    bot_process,  # noqa: F401  (fixture)
-    config_dict,
-    say,
-    wait_until,
-)
+
+from tests.support.app import BotProcess, bot_messages, config_dict, say
+from tests.support.matrix import Person, wait_until
 
 pytestmark = pytest.mark.matrix
 

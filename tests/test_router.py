@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from bot.config import MediatorsConfig
+from bot.desk import Desk
 from bot.dialogue import texts as T
 from bot.dialogue.engine import Engine
 from bot.dialogue.loader import load
-from bot.handover import Desk
 from bot.i18n import Catalogs
 from bot.matrix.events import Incoming
 from bot.metrics import Metrics
@@ -160,8 +160,28 @@ async def test_receipt_and_typing(make_bench: Callable[..., Bench]) -> None:
     bench = make_bench()
     await bench.say("bonjour", event_id="$hello")
     await bench.flush()
+    await bench.router.signals.settle()
     assert bench.outlet.receipts == [(DM, "$hello")]
     assert bench.outlet.typings == [(DM, True), (DM, False)]
+
+
+async def test_receipt_and_typing_never_hold_the_reply(
+    make_bench: Callable[..., Bench],
+) -> None:
+    """A homeserver slow to take receipts and typing notices does not delay the reply."""
+    bench = make_bench()
+    gate = asyncio.Event()
+
+    async def slow(*args: object) -> None:
+        await gate.wait()
+
+    bench.outlet.typing = slow  # type: ignore[method-assign]
+    bench.outlet.read_receipt = slow  # type: ignore[method-assign]
+    await asyncio.wait_for(bench.say("bonjour"), timeout=2)
+    await bench.flush()
+    assert len(bench.outlet.sent) == 1
+    gate.set()
+    await bench.router.signals.settle()
 
 
 async def test_a_failing_handler_is_logged_and_counted(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,68 +31,22 @@ from signedjson.key import (
 )
 from signedjson.sign import SignatureVerifyException, sign_json, verify_signed_json
 
+from bot.matrix.http import MatrixHTTPError, matrix_request, request_with_uia
+from bot.matrix.private import write_private_json
+
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "KEYS_FILE",
+    "CrossSigningKeys",
+    "MatrixHTTPError",
+    "bootstrap",
+    "matrix_request",
+    "request_with_uia",
+]
 
 KEYS_FILE = "cross_signing.json"
 ED25519 = "ed25519"
-
-
-class MatrixHTTPError(RuntimeError):
-    """A request to the homeserver failed with an HTTP status we cannot handle here."""
-
-    def __init__(self, status: int, body: Mapping[str, Any]) -> None:
-        super().__init__(f"HTTP {status} {body.get('errcode', '')}")
-        self.status = status
-        self.body = body
-
-
-async def matrix_request(
-    client: AsyncClient, method: str, path: str, body: Mapping[str, Any] | None = None
-) -> tuple[int, dict[str, Any]]:
-    """One raw authenticated request through nio's HTTP session (for endpoints nio lacks)."""
-    headers = {"Content-Type": "application/json"}
-    if client.access_token:
-        headers["Authorization"] = f"Bearer {client.access_token}"
-    data = json.dumps(body) if body is not None else None
-    resp = await client.send(method, path, data, headers)
-    try:
-        payload = await resp.json(content_type=None)
-    except ValueError:
-        payload = {}
-    finally:
-        resp.release()
-    if isinstance(payload, list):  # e.g. GET /rooms/{id}/state
-        payload = {"chunk": payload}
-    elif not isinstance(payload, dict):
-        payload = {}
-    return int(resp.status), payload
-
-
-async def request_with_uia(
-    client: AsyncClient,
-    method: str,
-    path: str,
-    body: Mapping[str, Any],
-    password: str | None,
-) -> dict[str, Any]:
-    """Try without auth; on 401 redo it with m.login.password user-interactive auth."""
-    status, payload = await matrix_request(client, method, path, body)
-    if status == 200:
-        return payload
-    if status != 401 or "flows" not in payload:
-        raise MatrixHTTPError(status, payload)
-    if not password:
-        raise MatrixHTTPError(status, {"errcode": "RELAIS_NEEDS_PASSWORD", **payload})
-    auth = {
-        "type": "m.login.password",
-        "identifier": {"type": "m.id.user", "user": client.user_id},
-        "password": password,
-        "session": payload.get("session"),
-    }
-    status, payload = await matrix_request(client, method, path, {**body, "auth": auth})
-    if status != 200:
-        raise MatrixHTTPError(status, payload)
-    return payload
 
 
 @dataclass(frozen=True)
@@ -163,21 +116,12 @@ def load_keys(store_path: Path, user_id: str) -> CrossSigningKeys | None:
 def save_keys(store_path: Path, keys: CrossSigningKeys) -> None:
     """Write atomically with mode 0600: these keys are the bot's identity."""
     store_path.mkdir(parents=True, exist_ok=True)
-    path = store_path / KEYS_FILE
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(
-            {
-                "user_id": keys.user_id,
-                "master": keys.master,
-                "self_signing": keys.self_signing,
-                "user_signing": keys.user_signing,
-            },
-            f,
-        )
-    os.chmod(tmp, 0o600)
-    os.replace(tmp, path)
+    write_private_json(store_path / KEYS_FILE, {
+        "user_id": keys.user_id,
+        "master": keys.master,
+        "self_signing": keys.self_signing,
+        "user_signing": keys.user_signing,
+    })
 
 
 def _server_public(query: Mapping[str, Any], field: str, user_id: str) -> str | None:

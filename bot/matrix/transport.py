@@ -1,7 +1,10 @@
-"""The bot's only door to Matrix: login, device, E2EE, sync loop, sending.
+"""The bot's door to Matrix: the device's start-up, the sync loop, sending.
 
-Everything that imports nio lives here (and in crosssign.py); the rest of the bot sees plain
-values (`Incoming`, `Media`) and event content dicts.
+Only bot/matrix/ imports nio. Beside this module: session.py (login, credentials, stale
+devices, the mediators' room), crosssign.py (the device's identity), http.py (raw requests,
+user-interactive auth), retry.py (outages), rooms.py (invite policy, power levels), media.py,
+events.py (`Incoming`, pure), errors.py (typed start-up errors). The rest of the bot sees
+plain values (`Incoming`, `Media`) and event content dicts.
 
 Delivery contract (what makes "exactly one reply per message" possible across crashes):
 events are handed to `on_event` one by one in sync order and awaited; the sync token is saved
@@ -12,50 +15,51 @@ the router remembers handled event ids and `send` reuses transaction ids.
 from __future__ import annotations
 
 import asyncio
-import io
-import json
 import logging
 import os
-import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
-from aiohttp import ClientError
 from nio import (
     AsyncClient,
     AsyncClientConfig,
-    DownloadError,
     JoinError,
     LocalProtocolError,
-    LoginResponse,
     MegolmEvent,
-    RoomResolveAliasResponse,
     RoomSendResponse,
     SyncResponse,
-    UploadResponse,
 )
-from nio.crypto.attachments import decrypt_attachment
 
-from bot.matrix import crosssign
+from bot.matrix import crosssign, retry, rooms, session
+from bot.matrix import media as media_io
+from bot.matrix.errors import SendError
 from bot.matrix.events import Incoming, Media, to_incoming
+from bot.matrix.http import matrix_request
+from bot.matrix.rooms import CREATOR_POWER_LEVEL, RoomPolicy, decide_invite
 
 log = logging.getLogger(__name__)
-
-MEGOLM = "m.megolm.v1.aes-sha2"
-CREDENTIALS_FILE = "credentials.json"
 
 #: How long an undecryptable event waits for its room key before being delivered as such.
 UNDECRYPTABLE_GRACE_S = 15.0
 SYNC_TIMEOUT_MS = 30_000
 SEND_ATTEMPTS = 6
-#: Stands for the unbounded power of room creators in room versions >= 12.
-CREATOR_POWER_LEVEL = 2**53 - 1
 
-_TRANSIENT = (ClientError, TimeoutError, asyncio.TimeoutError, OSError)
+Handler = Callable[[Incoming], Awaitable[None]]
+LeftHandler = Callable[[str], Awaitable[None]]
+
+__all__ = [
+    "CREATOR_POWER_LEVEL",
+    "Incoming",
+    "Media",
+    "RoomPolicy",
+    "SendError",
+    "Transport",
+    "decide_invite",
+]
 
 
 class SyncTokenStore(Protocol):
@@ -64,77 +68,11 @@ class SyncTokenStore(Protocol):
     async def save_token(self, token: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class RoomPolicy:
-    """Which rooms the bot lives in: DMs from allowed servers, plus the mediators' room."""
-
-    mediators_room: str  # room id or alias; resolved at start
-    allowed_servers: tuple[str, ...] = ()  # empty = every server
-
-    def server_allowed(self, user_id: str) -> bool:
-        if not self.allowed_servers:
-            return True
-        _, _, server = user_id.partition(":")
-        return server in self.allowed_servers
-
-
-InviteDecision = Literal["join", "decline"]
-
-
-def decide_invite(
-    policy: RoomPolicy,
-    mediators_room_id: str | None,
-    room_id: str,
-    inviter: str,
-    is_direct: bool,
-) -> InviteDecision:
-    """The whole invite policy in one pure function (tested without a homeserver)."""
-    if mediators_room_id is not None and room_id == mediators_room_id:
-        return "join"
-    if not policy.server_allowed(inviter):
-        return "decline"
-    return "join" if is_direct else "decline"
-
-
-class SendError(RuntimeError):
-    """The homeserver refused an event for good (not a transient failure)."""
-
-
-Handler = Callable[[Incoming], Awaitable[None]]
-LeftHandler = Callable[[str], Awaitable[None]]
-
-
 @dataclass
 class _Pending:
     event: MegolmEvent
     room_id: str
     deadline: float
-
-
-@dataclass
-class _Outage:
-    """One warning per outage, one info when it ends, exponential backoff with jitter."""
-
-    failures: int = 0
-    what: str = "homeserver"
-    started: float = field(default_factory=time.monotonic)
-
-    def failed(self, exc: BaseException | str) -> float:
-        if self.failures == 0:
-            self.started = time.monotonic()
-            log.warning("%s unreachable (%s); retrying with backoff", self.what, _describe(exc))
-        self.failures += 1
-        base = min(60.0, 0.5 * 2 ** min(self.failures - 1, 10))
-        return float(base * random.uniform(0.5, 1.0))
-
-    def ok(self) -> None:
-        if self.failures:
-            log.info("%s reachable again after %.0f s", self.what, time.monotonic() - self.started)
-        self.failures = 0
-
-
-def _describe(exc: BaseException | str) -> str:
-    return exc if isinstance(exc, str) else type(exc).__name__
 
 
 class Transport:
@@ -157,7 +95,6 @@ class Transport:
         self.homeserver = homeserver.rstrip("/")
         self.user_id = user_id
         self._password = password
-        self._access_token = access_token
         self.device_name = device_name
         self.store_path = Path(store_path)
         self.policy = policy
@@ -165,6 +102,9 @@ class Transport:
         self.undecryptable_grace_s = undecryptable_grace_s
         self.sync_timeout_ms = sync_timeout_ms
         self.mediators_room_id: str | None = None
+        self.account = session.Account(
+            self.homeserver, user_id, password, access_token, device_name, self.store_path
+        )
         self.cross_signed = False
         self._client: AsyncClient | None = None
         self._pending: dict[str, _Pending] = {}
@@ -174,7 +114,7 @@ class Transport:
         # set once the first sync is handled: from then on every new event gets an answer
         # (before it, on a very first start, what arrives is history and is skipped)
         self.ready = asyncio.Event()
-        self._outages: dict[str, _Outage] = {}
+        self._outages: dict[str, retry.Outage] = {}
         self._stopping = False
         self._sync_task: asyncio.Task[Any] | None = None
         self._run_done = asyncio.Event()
@@ -211,161 +151,24 @@ class Transport:
             self.homeserver, self.user_id, store_path=str(self.store_path), config=config
         )
         self._client = client
-        fresh_login = await self._login(client)
+        fresh_login = await self.account.login(client, self._retry)
         if client.should_upload_keys:
             await self._retry("keys upload", client.keys_upload)
         self.cross_signed = await self._retry(
             "cross-signing", lambda: crosssign.bootstrap(client, self.store_path, self._password)
         )
         if fresh_login:
-            await self._remove_stale_devices()
-        await self._join_mediators_room()
-
-    async def _login(self, client: AsyncClient) -> bool:
-        """Restore the saved device if any; returns True when a new device was created."""
-        creds_path = self.store_path / CREDENTIALS_FILE
-        creds: dict[str, Any] = {}
-        if creds_path.exists():
-            creds = json.loads(creds_path.read_text())
-            if creds.get("user_id") != self.user_id or creds.get("homeserver") != self.homeserver:
-                log.warning("saved credentials are for another account; logging in anew")
-                creds = {}
-        if creds:
-            client.restore_login(creds["user_id"], creds["device_id"], creds["access_token"])
-            status, _ = await self._retry(
-                "whoami",
-                lambda: crosssign.matrix_request(
-                    client, "GET", "/_matrix/client/v3/account/whoami"
-                ),
-            )
-            if status != 401:
-                log.info("device restored")
-                return False
-            if not self._password:
-                raise RuntimeError("the saved access token was revoked and no password is set")
-            log.warning("saved access token revoked; logging in again with the same device")
-            resp = await self._retry(
-                "login",
-                lambda: client.login(self._password, device_name=self.device_name),
-            )
-            if not isinstance(resp, LoginResponse):
-                raise RuntimeError(f"login failed: {getattr(resp, 'status_code', resp)}")
-            self._save_credentials(client)
-            return False
-        if self._access_token:
-            client.access_token = self._access_token
-            status, who = await self._retry(
-                "whoami",
-                lambda: crosssign.matrix_request(
-                    client, "GET", "/_matrix/client/v3/account/whoami"
-                ),
-            )
-            if status != 200 or not who.get("device_id"):
-                raise RuntimeError("the configured access token is not valid or has no device")
-            client.restore_login(self.user_id, str(who["device_id"]), self._access_token)
-            self._save_credentials(client)
-            return False
-        if not self._password:
-            raise RuntimeError("neither a password nor an access token is configured")
-        resp = await self._retry(
-            "login", lambda: client.login(self._password, device_name=self.device_name)
+            await self.account.remove_stale_devices(client)
+        room_id, joined = await session.join_mediators_room(
+            client, self.policy.mediators_room, self._retry
         )
-        if not isinstance(resp, LoginResponse):
-            raise RuntimeError(f"login failed: {getattr(resp, 'status_code', resp)}")
-        self._save_credentials(client)
-        log.info("logged in as a new device")
-        return True
-
-    def _save_credentials(self, client: AsyncClient) -> None:
-        path = self.store_path / CREDENTIALS_FILE
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as f:
-            json.dump(
-                {
-                    "homeserver": self.homeserver,
-                    "user_id": client.user_id,
-                    "device_id": client.device_id,
-                    "access_token": client.access_token,
-                },
-                f,
-            )
-        os.replace(tmp, path)
-
-    async def _remove_stale_devices(self) -> None:
-        """Old devices of ours stay signed by old keys and confuse clients: remove them."""
-        client = self.client
-        status, payload = await crosssign.matrix_request(
-            client, "GET", "/_matrix/client/v3/devices"
-        )
-        if status != 200:
-            return
-        stale = [
-            d["device_id"]
-            for d in payload.get("devices", [])
-            if d.get("device_id") != client.device_id and d.get("display_name") == self.device_name
-        ]
-        if not stale:
-            return
-        try:
-            await crosssign.request_with_uia(
-                client,
-                "POST",
-                "/_matrix/client/v3/delete_devices",
-                {"devices": stale},
-                self._password,
-            )
-            log.info("removed %d stale device(s) of the bot", len(stale))
-        except crosssign.MatrixHTTPError as e:
-            log.warning("could not remove stale devices (%s)", e)
-
-    async def _join_mediators_room(self) -> None:
-        client = self.client
-        target = self.policy.mediators_room
-        if target.startswith("#"):
-            resp = await self._retry("alias", lambda: client.room_resolve_alias(target))
-            if not isinstance(resp, RoomResolveAliasResponse):
-                raise RuntimeError("the mediators' room alias does not resolve")
-            self.mediators_room_id = resp.room_id
-        else:
-            self.mediators_room_id = target
-        room_id = self.mediators_room_id
-        status, joined = await crosssign.matrix_request(
-            client, "GET", "/_matrix/client/v3/joined_rooms"
-        )
-        if status == 200 and room_id in joined.get("joined_rooms", []):
-            return
-        resp = await self._retry("join", lambda: client.join(room_id))
-        if isinstance(resp, JoinError):
-            raise RuntimeError(
-                f"cannot join the mediators' room (invite the bot there first): {resp.status_code}"
-            )
-        self._history_rooms.add(room_id)
-        log.info("joined the mediators' room")
+        self.mediators_room_id = room_id
+        if joined:
+            self._history_rooms.add(room_id)
 
     async def _retry(self, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
         """Retry a start-up request through outages, for ever (start waits for the server)."""
-        outage = self._outage(f"homeserver ({what})")
-        while True:
-            try:
-                result = await call()
-            except _TRANSIENT as e:
-                await asyncio.sleep(outage.failed(e))
-                continue
-            except crosssign.MatrixHTTPError as e:
-                if e.status < 500 and e.status != 429:
-                    raise
-                await asyncio.sleep(outage.failed(f"HTTP {e.status}"))
-                continue
-            status = getattr(result, "transport_response", None)
-            code = getattr(status, "status", 200) if status is not None else 200
-            if isinstance(result, tuple) and isinstance(result[0], int):
-                code = result[0]
-            if code >= 500 or code == 429:
-                await asyncio.sleep(outage.failed(f"HTTP {code}"))
-                continue
-            outage.ok()
-            return result
+        return await retry.until_up(self._outage(f"homeserver ({what})"), call)
 
     async def stop(self) -> None:
         """Finish the batch being handled, then close. Never logs out: the device is kept."""
@@ -393,7 +196,7 @@ class Transport:
     ) -> SyncResponse:
         """One /sync, retried through outages (with backoff) until it succeeds."""
         client = self.client
-        outage = _Outage()
+        outage = retry.Outage()
         while True:
             self._sync_task = asyncio.ensure_future(
                 client.sync(
@@ -409,7 +212,7 @@ class Transport:
                 if self._stopping:
                     raise _Stopped() from None
                 raise
-            except _TRANSIENT as e:
+            except retry.TRANSIENT as e:
                 await asyncio.sleep(outage.failed(e))
                 continue
             finally:
@@ -433,8 +236,8 @@ class Transport:
                 await client.keys_query()
             if client.should_claim_keys:
                 await client.keys_claim(client.get_users_for_key_claiming())
-        except _TRANSIENT as e:
-            log.debug("key upkeep failed (%s); will retry after the next sync", _describe(e))
+        except retry.TRANSIENT as e:
+            log.debug("key upkeep failed (%s); will retry after the next sync", retry.describe(e))
 
     async def run(self, on_event: Handler, on_member_left: LeftHandler) -> None:
         """Sync until `stop()`; see the module docstring for the delivery contract."""
@@ -451,7 +254,7 @@ class Transport:
         # Very first start: whatever happened before is history, not questions to answer.
         first_start = token is None
         since, full_state = token, True  # full state once: nio keeps no room state on disk
-        outage = _Outage(what="homeserver (handling)")
+        outage = retry.Outage(what="homeserver (handling)")
         while not self._stopping:
             timeout = 0 if full_state else self.sync_timeout_ms
             if self._pending:
@@ -466,7 +269,7 @@ class Transport:
                     await self._handle_invites(resp, first=True)
                 else:
                     await self._handle(resp, on_event, on_member_left)
-            except _TRANSIENT as e:
+            except retry.TRANSIENT as e:
                 # Not saved: the same batch comes again from the last saved token.
                 await asyncio.sleep(outage.failed(e))
                 full_state = True
@@ -558,7 +361,7 @@ class Transport:
             log.info("joined a direct chat")
 
     async def _member_count(self, room_id: str) -> int:
-        status, payload = await crosssign.matrix_request(
+        status, payload = await matrix_request(
             self.client, "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/members"
         )
         if status != 200:
@@ -574,8 +377,8 @@ class Transport:
         try:
             await self.client.room_leave(room_id)
             await self.client.room_forget(room_id)
-        except _TRANSIENT as e:
-            log.warning("could not leave a room (%s)", _describe(e))
+        except retry.TRANSIENT as e:
+            log.warning("could not leave a room (%s)", retry.describe(e))
 
     # ------------------------------------------------------------------ undecryptable
 
@@ -588,8 +391,8 @@ class Transport:
             await self.client.request_room_key(event)
         except LocalProtocolError:
             pass  # already requested for this session
-        except _TRANSIENT as e:
-            log.debug("room key request failed (%s)", _describe(e))
+        except retry.TRANSIENT as e:
+            log.debug("room key request failed (%s)", retry.describe(e))
 
     def _drop_pending(self, room_id: str) -> None:
         for event_id in [k for k, p in self._pending.items() if p.room_id == room_id]:
@@ -636,9 +439,9 @@ class Transport:
         if room_id not in self.client.rooms:
             raise SendError("the room is not (yet) known to the bot")
 
-    def _outage(self, what: str) -> _Outage:
+    def _outage(self, what: str) -> retry.Outage:
         """One shared tracker per kind of call: concurrent sends make one warning, not one each."""
-        return self._outages.setdefault(what, _Outage(what=what))
+        return self._outages.setdefault(what, retry.Outage(what=what))
 
     async def send(
         self,
@@ -659,9 +462,9 @@ class Transport:
                 resp = await self.client.room_send(
                     room_id, event_type, dict(content), tx_id=txn_id, ignore_unverified_devices=True
                 )
-            except _TRANSIENT as e:
+            except retry.TRANSIENT as e:
                 if attempt == SEND_ATTEMPTS - 1:
-                    raise SendError(f"send failed: {_describe(e)}") from e
+                    raise SendError(f"send failed: {retry.describe(e)}") from e
                 await asyncio.sleep(min(outage.failed(e), 10.0))
                 continue
             if isinstance(resp, RoomSendResponse):
@@ -679,109 +482,39 @@ class Transport:
     async def typing(self, room_id: str, on: bool) -> None:
         try:
             await self.client.room_typing(room_id, typing_state=on, timeout=30_000)
-        except _TRANSIENT as e:
-            log.debug("typing notice failed (%s)", _describe(e))
+        except retry.TRANSIENT as e:
+            log.debug("typing notice failed (%s)", retry.describe(e))
 
     async def read_receipt(self, room_id: str, event_id: str) -> None:
         try:
             await self.client.room_read_markers(room_id, event_id, event_id)
-        except _TRANSIENT as e:
-            log.debug("read receipt failed (%s)", _describe(e))
+        except retry.TRANSIENT as e:
+            log.debug("read receipt failed (%s)", retry.describe(e))
 
     async def members(self, room_id: str) -> dict[str, int]:
-        """Joined members and their power levels, asked to the server (always current).
-
-        From room version 12 on, room creators (the creator and `additional_creators`, which
-        trusted_private_chat fills with the invitees) outrank everyone: they get
-        CREATOR_POWER_LEVEL.
-        """
-        room = quote(room_id, safe="")
-        status, state = await crosssign.matrix_request(
-            self.client, "GET", f"/_matrix/client/v3/rooms/{room}/state"
-        )
-        if status != 200:
-            raise SendError(f"cannot read the room state: HTTP {status}")
-        joined: list[str] = []
-        levels: dict[str, Any] = {}
-        creators: set[str] = set()
-        for ev in state.get("chunk", []):
-            etype, content = ev.get("type"), ev.get("content") or {}
-            if etype == "m.room.member" and content.get("membership") == "join":
-                joined.append(str(ev.get("state_key")))
-            elif etype == "m.room.power_levels":
-                levels = content
-            elif etype == "m.room.create" and _creators_have_power(content):
-                creators = {str(ev.get("sender"))} | set(content.get("additional_creators", []))
-        users = levels.get("users", {})
-        default = int(levels.get("users_default", 0))
-        return {
-            u: CREATOR_POWER_LEVEL if u in creators else int(users.get(u, default)) for u in joined
-        }
+        """Joined members and their power levels (see bot/matrix/rooms.py)."""
+        return await rooms.members(self.client, room_id)
 
     async def display_name(self, user_id: str) -> str | None:
-        status, payload = await crosssign.matrix_request(
-            self.client,
-            "GET",
-            f"/_matrix/client/v3/profile/{quote(user_id, safe='')}/displayname",
-        )
-        name = payload.get("displayname") if status == 200 else None
-        return str(name) if name else None
+        return await rooms.display_name(self.client, user_id)
 
     def is_encrypted(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         return bool(room and room.encrypted)
 
     async def download(self, media: Media) -> bytes:
-        """The plaintext bytes of a media event (decrypted if it came from an encrypted room)."""
-        mxc = media.file["url"] if media.file else media.url
-        if not mxc:
-            raise SendError("media without url")
-        resp = await self.client.download(mxc=str(mxc))
-        if isinstance(resp, DownloadError):
-            raise SendError(f"download failed: {resp.status_code}")
-        data: bytes = resp.body
-        if media.file:
-            f = media.file
-            data = decrypt_attachment(data, f["key"]["k"], f["hashes"]["sha256"], f["iv"])
-        return data
+        return await media_io.download(self.client, media)
 
     async def upload(
         self, room_id: str, data: bytes, mimetype: str | None, filename: str
     ) -> tuple[str | None, dict[str, Any] | None]:
         """Upload for `room_id`: returns (url, None) in clear rooms, (None, file) in encrypted."""
-        encrypt = self.is_encrypted(room_id)
-        resp, keys = await self.client.upload(
-            io.BytesIO(data),
-            content_type=mimetype or "application/octet-stream",
-            filename=filename,
-            encrypt=encrypt,
-            filesize=len(data),
-        )
-        if not isinstance(resp, UploadResponse):
-            raise SendError(f"upload failed: {getattr(resp, 'status_code', '')}")
-        if encrypt and keys is not None:
-            return None, {**keys, "url": resp.content_uri}
-        return str(resp.content_uri), None
+        return await media_io.upload(self.client, self.is_encrypted(room_id), data, mimetype,
+                                     filename)
 
     async def relay_media(self, media: Media, to_room: str) -> dict[str, Any]:
         """Content for re-sending `media` into `to_room` (add relations, then `send`)."""
-        data = await self.download(media)
-        url, file = await self.upload(to_room, data, media.mimetype, media.body or "file")
-        info: dict[str, Any] = {"size": len(data)}
-        if media.mimetype:
-            info["mimetype"] = media.mimetype
-        content: dict[str, Any] = {"msgtype": media.msgtype, "body": media.body, "info": info}
-        if file is not None:
-            content["file"] = file
-        else:
-            content["url"] = url
-        return content
-
-
-def _creators_have_power(create_content: Mapping[str, Any]) -> bool:
-    """MSC4289 (room version 12 and later): creators have infinite power."""
-    version = str(create_content.get("room_version", "1"))
-    return version.isdigit() and int(version) >= 12
+        return await media_io.relay(self.client, media, self.is_encrypted(to_room))
 
 
 class _Stopped(Exception):

@@ -49,10 +49,6 @@ async def kv_set(conn: Conn, key: str, value: str) -> None:
     )
 
 
-async def kv_delete(conn: Conn, key: str) -> None:
-    await conn.execute("DELETE FROM kv WHERE key = ?", (key,))
-
-
 class SyncTokenStore:
     """The transport's ``SyncTokenStore``: where the next /sync starts from."""
 

@@ -265,13 +265,6 @@ async def close(conn: Conn, ticket_id: int, *, now: float | None = None) -> bool
     return changed == 1
 
 
-async def set_priority(conn: Conn, ticket_id: int, priority: bool) -> bool:
-    changed = await conn.execute(
-        "UPDATE tickets SET priority = ? WHERE id = ?", (int(priority), ticket_id)
-    )
-    return changed == 1
-
-
 async def touch_person(conn: Conn, ticket_id: int, *, now: float | None = None) -> None:
     """The person wrote: restart the reminder clock."""
     await conn.execute(

@@ -9,12 +9,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from matrix_harness import wait_until
 from nio import UploadResponse
 from nio.crypto.attachments import decrypt_attachment
 
 from bot.matrix.crosssign import matrix_request
 from bot.matrix.transport import CREATOR_POWER_LEVEL, Incoming, RoomPolicy, decide_invite
+from tests.support.matrix import wait_until
 
 
 def echo_handler(transport: Any, seen: list[Incoming]) -> Any:

@@ -1,18 +1,16 @@
 """Helpers for tests against a real Synapse: persons, token store, waiting.
 
-The fixtures are in tests/conftest.py; import helpers from here (`from matrix_harness import
-Person, wait_until`), never `from conftest import ...`: several conftest.py files share that
-module name, and which one wins depends on collection order.
+The fixtures (synapse, make_person, bot_account, make_transport, run_app, bot_process) are in
+tests/conftest.py; import helpers from here (`from tests.support.matrix import Person,
+wait_until`), never from a conftest.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib.util
 import itertools
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,23 +28,15 @@ from nio import (
 )
 
 REPO = Path(__file__).resolve().parent.parent.parent
-if str(REPO) not in sys.path:  # `pytest` (not `python -m pytest`) must import bot/ too
-    sys.path.insert(0, str(REPO))
 PASSWORD = "correct horse battery staple"
 _counter = itertools.count()
 
 
 def load_synapse_module() -> ModuleType:
-    """scripts/ is not a package: load scripts/synapse.py from its path."""
-    name = "relais_scripts_synapse"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "synapse.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    """devtools/synapse.py: SynapseServer, start(), register()."""
+    from devtools import synapse
+
+    return synapse
 
 
 def unique(prefix: str) -> str:

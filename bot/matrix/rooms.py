@@ -1,0 +1,99 @@
+"""Rooms: which ones the bot lives in (pure invite policy), and who may act in them.
+
+Power levels are asked to the server each time (always current), with the room-version-12
+rule that creators outrank everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import quote
+
+from nio import AsyncClient
+
+from bot.matrix.errors import SendError
+from bot.matrix.http import matrix_request
+
+#: Stands for the unbounded power of room creators in room versions >= 12.
+CREATOR_POWER_LEVEL = 2**53 - 1
+
+
+@dataclass(frozen=True)
+class RoomPolicy:
+    """Which rooms the bot lives in: DMs from allowed servers, plus the mediators' room."""
+
+    mediators_room: str  # room id or alias; resolved at start
+    allowed_servers: tuple[str, ...] = ()  # empty = every server
+
+    def server_allowed(self, user_id: str) -> bool:
+        if not self.allowed_servers:
+            return True
+        _, _, server = user_id.partition(":")
+        return server in self.allowed_servers
+
+
+InviteDecision = Literal["join", "decline"]
+
+
+def decide_invite(
+    policy: RoomPolicy,
+    mediators_room_id: str | None,
+    room_id: str,
+    inviter: str,
+    is_direct: bool,
+) -> InviteDecision:
+    """The whole invite policy in one pure function (tested without a homeserver)."""
+    if mediators_room_id is not None and room_id == mediators_room_id:
+        return "join"
+    if not policy.server_allowed(inviter):
+        return "decline"
+    return "join" if is_direct else "decline"
+
+
+async def members(client: AsyncClient, room_id: str) -> dict[str, int]:
+    """Joined members and their power levels, asked to the server (always current).
+
+    From room version 12 on, room creators (the creator and `additional_creators`, which
+    trusted_private_chat fills with the invitees) outrank everyone: they get
+    CREATOR_POWER_LEVEL.
+    """
+    room = quote(room_id, safe="")
+    status, state = await matrix_request(
+        client, "GET", f"/_matrix/client/v3/rooms/{room}/state"
+    )
+    if status != 200:
+        raise SendError(f"cannot read the room state: HTTP {status}")
+    joined: list[str] = []
+    levels: dict[str, Any] = {}
+    creators: set[str] = set()
+    for ev in state.get("chunk", []):
+        etype, content = ev.get("type"), ev.get("content") or {}
+        if etype == "m.room.member" and content.get("membership") == "join":
+            joined.append(str(ev.get("state_key")))
+        elif etype == "m.room.power_levels":
+            levels = content
+        elif etype == "m.room.create" and _creators_have_power(content):
+            creators = {str(ev.get("sender"))} | set(content.get("additional_creators", []))
+    users = levels.get("users", {})
+    default = int(levels.get("users_default", 0))
+    return {
+        u: CREATOR_POWER_LEVEL if u in creators else int(users.get(u, default)) for u in joined
+    }
+
+
+async def display_name(client: AsyncClient, user_id: str) -> str | None:
+    status, payload = await matrix_request(
+        client,
+        "GET",
+        f"/_matrix/client/v3/profile/{quote(user_id, safe='')}/displayname",
+    )
+    name = payload.get("displayname") if status == 200 else None
+    return str(name) if name else None
+
+
+def _creators_have_power(create_content: Mapping[str, Any]) -> bool:
+    """MSC4289 (room version 12 and later): creators have infinite power."""
+    version = str(create_content.get("room_version", "1"))
+    return version.isdigit() and int(version) >= 12
