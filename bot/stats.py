@@ -33,6 +33,7 @@ from typing import Any
 
 from bot.store.counters import (
     BUCKET_LABELS,
+    CounterRow,
     Metric,
     Outcome,
     counter_rows,
@@ -297,8 +298,37 @@ async def report(
     if k < 1:
         raise ValueError("k must be at least 1")
     titles = titles or {}
-    rows = await counter_rows(db, start, end)
+    raw = _group(await counter_rows(db, start, end), by)
+    if by == "outcome":
+        columns: tuple[str, ...] = (COUNT_COLUMN,)
+    else:
+        columns = tuple(o.value for o in OUTCOME_ORDER)
+    lines = tuple(
+        Line(key, _label(key, by, titles),
+             tuple(publish(raw.get(key, {}).get(c, 0), k) for c in columns))
+        for key in _keys(raw, by, start, end)
+    )
+    totals: tuple[Figure, ...] = ()
+    if by != "outcome":
+        totals = tuple(total_of((line.cells[i] for line in lines), k) for i in range(len(columns)))
+    satisfaction, sat_total, mean = await _satisfaction(db, start, end, k)
+    return Report(
+        start=start,
+        end=end,
+        by=by,
+        k=k,
+        columns=columns,
+        lines=lines,
+        totals=totals,
+        satisfaction=satisfaction,
+        satisfaction_total=sat_total,
+        satisfaction_mean=mean,
+        histograms=await _histograms(db, start, end, k),
+    )
 
+
+def _group(rows: Iterable[CounterRow], by: str) -> dict[str, dict[str, int]]:
+    """Raw counts per line key and column (never published as they are)."""
     raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         if by == "topic":
@@ -311,35 +341,33 @@ async def report(
             key = _period_key(row.day, by)
         column = COUNT_COLUMN if by == "outcome" else row.outcome.value
         raw[key][column] += row.count
+    return raw
 
+
+def _keys(raw: Mapping[str, Mapping[str, int]], by: str, start: date, end: date) -> list[str]:
+    """The lines in order: every outcome, every period, or the most entered first."""
     if by == "outcome":
-        columns: tuple[str, ...] = (COUNT_COLUMN,)
-        keys = [o.value for o in OUTCOME_ORDER]
-    else:
-        columns = tuple(o.value for o in OUTCOME_ORDER)
-        if by in ("day", "week", "month"):
-            keys = _periods(start, end, by)
-        else:
-            entered = Outcome.ENTERED.value
-            keys = sorted(raw, key=lambda key: (-raw[key][entered], key))
+        return [o.value for o in OUTCOME_ORDER]
+    if by in ("day", "week", "month"):
+        return _periods(start, end, by)
+    entered = Outcome.ENTERED.value
+    return sorted(raw, key=lambda key: (-raw[key][entered], key))
 
-    def label(key: str) -> str:
-        if by == "topic":
-            return titles.get(key, key) if key else NO_TOPIC
-        if by == "locale":
-            return locale_label(key)
-        if by == "outcome":
-            return OUTCOME_LABELS[key]
-        return _period_label(key, by)
 
-    lines = tuple(
-        Line(key, label(key), tuple(publish(raw.get(key, {}).get(c, 0), k) for c in columns))
-        for key in keys
-    )
-    totals: tuple[Figure, ...] = ()
-    if by != "outcome":
-        totals = tuple(total_of((line.cells[i] for line in lines), k) for i in range(len(columns)))
+def _label(key: str, by: str, titles: Mapping[str, str]) -> str:
+    if by == "topic":
+        return titles.get(key, key) if key else NO_TOPIC
+    if by == "locale":
+        return locale_label(key)
+    if by == "outcome":
+        return OUTCOME_LABELS[key]
+    return _period_label(key, by)
 
+
+async def _satisfaction(
+    db: Conn, start: date, end: date, k: int
+) -> tuple[tuple[tuple[int, Figure], ...], Figure, float | None]:
+    """(published count per score 1..5, their total, the mean of the published cells)."""
     sat_raw: dict[int, int] = defaultdict(int)
     for s in await satisfaction_rows(db, start, end):
         sat_raw[s.score] += s.count
@@ -347,30 +375,20 @@ async def report(
     sat_total = total_of((f for _, f in satisfaction), k)
     shown = sum(f.shown for _, f in satisfaction)
     mean = round(sum(score * f.shown for score, f in satisfaction) / shown, 1) if shown else None
+    return satisfaction, sat_total, mean
 
+
+async def _histograms(db: Conn, start: date, end: date, k: int) -> tuple[Histogram, ...]:
     hist_raw: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for h in await histogram_rows(db, start, end):
         hist_raw[h.metric.value][h.bucket] += h.count
-    histograms = tuple(
+    return tuple(
         Histogram(
             metric.value,
             METRIC_LABELS[metric.value],
             tuple((b, publish(hist_raw[metric.value][b], k)) for b in BUCKET_LABELS),
         )
         for metric in Metric
-    )
-    return Report(
-        start=start,
-        end=end,
-        by=by,
-        k=k,
-        columns=columns,
-        lines=lines,
-        totals=totals,
-        satisfaction=satisfaction,
-        satisfaction_total=sat_total,
-        satisfaction_mean=mean,
-        histograms=histograms,
     )
 
 
@@ -632,30 +650,8 @@ def _html_table(report: Report) -> str:
     )
 
 
-def to_html(report: Report, *, title: str = "Relais — médiation numérique") -> str:
-    """One self-contained French page: no script, no external font, image or style sheet."""
-    totals = report.outcome_totals()
-
-    def card(value: str, label: str) -> str:
-        return (
-            f'<div class="card"><div class="n">{_e(value)}</div>'
-            f'<div class="l">{_e(label)}</div></div>'
-        )
-
-    def fig(outcome: Outcome) -> str:
-        found = totals.get(outcome.value)
-        return "0" if found is None else found.pretty
-
-    mean = "—" if report.satisfaction_mean is None else f"{_decimal(report.satisfaction_mean)}/5"
-    cards = "".join(
-        [
-            card(fig(Outcome.ENTERED), "conversations commencées"),
-            card(fig(Outcome.HELPED), "réponses jugées utiles"),
-            card(fig(Outcome.HANDED_OVER), "transmises à un médiateur"),
-            card(fig(Outcome.CLOSED), "accompagnements terminés"),
-            card(mean, "satisfaction moyenne"),
-        ]
-    )
+def _html_sections(report: Report, mean: str) -> list[str]:
+    """The charts of the page, in order: breakdown, outcomes, satisfaction, durations."""
     sections = []
     main_items = [(line.label, f) for line, f in report.main_values()]
     sections.append(
@@ -693,6 +689,34 @@ def to_html(report: Report, *, title: str = "Relais — médiation numérique") 
             f"<section><h2>{_e(hist.label)}</h2>"
             f"{bar_chart(hist.label, items, f'chart-{hist.metric}')}</section>"
         )
+    return sections
+
+
+def to_html(report: Report, *, title: str = "Relais — médiation numérique") -> str:
+    """One self-contained French page: no script, no external font, image or style sheet."""
+    totals = report.outcome_totals()
+
+    def card(value: str, label: str) -> str:
+        return (
+            f'<div class="card"><div class="n">{_e(value)}</div>'
+            f'<div class="l">{_e(label)}</div></div>'
+        )
+
+    def fig(outcome: Outcome) -> str:
+        found = totals.get(outcome.value)
+        return "0" if found is None else found.pretty
+
+    mean = "—" if report.satisfaction_mean is None else f"{_decimal(report.satisfaction_mean)}/5"
+    cards = "".join(
+        [
+            card(fig(Outcome.ENTERED), "conversations commencées"),
+            card(fig(Outcome.HELPED), "réponses jugées utiles"),
+            card(fig(Outcome.HANDED_OVER), "transmises à un médiateur"),
+            card(fig(Outcome.CLOSED), "accompagnements terminés"),
+            card(mean, "satisfaction moyenne"),
+        ]
+    )
+    sections = _html_sections(report, mean)
     sections.append(f"<section><h2>Tableau détaillé</h2>{_html_table(report)}</section>")
     return (
         "<!DOCTYPE html>\n"
