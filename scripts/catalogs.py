@@ -33,7 +33,7 @@ from babel.messages.catalog import Catalog  # noqa: E402
 from babel.messages.extract import extract_from_dir  # noqa: E402
 from babel.messages.frontend import parse_mapping_cfg  # noqa: E402
 from babel.messages.mofile import write_mo  # noqa: E402
-from babel.messages.pofile import read_po, write_po  # noqa: E402
+from babel.messages.pofile import read_po, unescape, write_po  # noqa: E402
 
 from bot.i18n import DOMAINS, SOURCE_LOCALE, SUPPORTED, placeholders_match  # noqa: E402
 
@@ -69,15 +69,27 @@ def _po_bytes(catalog: Catalog) -> bytes:
     return buf.getvalue()
 
 
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
 def _read_po(path: Path, lang: str | None = None) -> Catalog:
-    """Read a ``.po``, dropping the ``#|`` lines (the old French of a fuzzy entry).
+    """Read a ``.po``, keeping the ``#|`` lines (the old French of a fuzzy entry) as such.
 
     Babel writes them but reads them back as translator comments, which would then pile
-    up as ``# | msgid ...``; ``update`` writes them again from the template when needed.
+    up as ``# | msgid ...``: they become the entry's previous msgid again when it is still
+    fuzzy, and are dropped once it is not.
     """
     with path.open("rb") as fp:
         catalog = read_po(fp, locale=lang)
     for message in catalog:
+        previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        if previous and message.fuzzy and not message.previous_id:
+            text = " ".join(previous).split("msgid_plural", 1)[0]
+            pieces = [unescape(f'"{piece}"') for piece in _QUOTED.findall(text)]
+            if pieces:
+                message.previous_id = ["".join(pieces)]
+    for message in catalog.obsolete.values():
         message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
     return catalog
 
@@ -161,7 +173,11 @@ def update(
             po = locales / lang / "LC_MESSAGES" / f"{domain}.po"
             if po.exists():
                 catalog = _read_po(po, lang)
+                previous = {m.id: m.previous_id for m in catalog if m.fuzzy and m.previous_id}
                 catalog.update(template, no_fuzzy_matching=(lang == SOURCE_LOCALE))
+                for message in catalog:  # Babel forgets it for a text that did not change
+                    if message.fuzzy and not message.previous_id and message.id in previous:
+                        message.previous_id = previous[message.id]
                 # keep no dead French texts in the source-language catalog
                 if lang == SOURCE_LOCALE:
                     catalog.obsolete.clear()
