@@ -261,8 +261,9 @@ class Engine:
             entry = self.tree.entry(SCAMS)
             learned = self.understanding.node(text, SCAMS)
             return Route(SCAMS, learned or (entry.key if entry else None), 1.0)
-        if keywords.topic is not None and self._is_answer(keywords):
-            # the keywords named a precise answer, not only a topic: strong evidence
+        if keywords.topic is not None and self._is_answer(keywords) \
+                and self.understanding.agrees(text, keywords.topic):
+            # the keywords named a precise answer, and the classifier does not object
             return keywords
         choice = self.understanding.choose(text, keywords.topic, keywords.ambiguous)
         if choice.topic is None:
@@ -367,10 +368,8 @@ class Engine:
     def step(self, state: State, text: str) -> Step:
         """One message from the person. Always returns at least one effect."""
         text = text if isinstance(text, str) else str(text)
-        alert, gentle = self._safety(text)
         world = detect_world(text)
-        if alert is None and world is not None:
-            alert = world[0]
+        alert, gentle = self._safety(text, world[0] if world is not None else None)
         if alert is not None:
             language = world[1] if world is not None else written_in(text)
             if language in SERVED:
@@ -392,9 +391,10 @@ class Engine:
             result = Step(result.state, (*prefix, *result.effects))
         return result
 
-    def _safety(self, text: str) -> tuple[Alert | None, bool]:
-        """(the alarm, if any; whether to ask gently): rules, then the classifier."""
-        alert = detect(text)
+    def _safety(self, text: str, world: Alert | None) -> tuple[Alert | None, bool]:
+        """(the alarm, if any; whether to ask gently): the rules (``world``: the phrases of
+        languages the bot does not serve), then the classifier and the figurative check."""
+        alert = detect(text) or world
         if self.understanding is None or not _free_text_like(text):
             return alert, False
         reading = self.understanding.safety(text, rule_hit=alert is not None)

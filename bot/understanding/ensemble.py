@@ -23,7 +23,8 @@ from bot.understanding.train import URGENCE, Models
 
 ALARM_AT = 0.2  # distress margin that raises the alarm without any rule
 GENTLE_AT = -0.6  # distress margin + urgence's lead over the best topic: the gentle check-in
-FIGURATIVE_BELOW = -0.2  # a rule hit under this margin is read as figurative: gentle, not alarm
+FIGURATIVE_BELOW = -0.8  # a rule hit the classifier reads this surely as not distress: gentle
+TRUST_WITHIN = 0.5  # keywords naming an answer are trusted unless the classifier is this sure
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
 OFF_TOPIC_BELOW = -0.5  # best topic margin under this: off-topic
 CLOSE_WITHIN = 0.0  # two topics within this margin: ask which one
@@ -108,6 +109,14 @@ class Understanding:
     def topic_margins(self, text: str) -> dict[str, float]:
         scores = self._scores(text)
         return {name: float(scores[i]) for i, name in self._of("t:")}
+
+    def agrees(self, text: str, topic: str) -> bool:
+        """Whether ``topic`` is among the classifier's readings (within ``TRUST_WITHIN`` of its
+        best topic): then a precise answer named by the keywords is taken as it is."""
+        margins = self.topic_margins(text)
+        margins.pop(URGENCE, None)
+        best = max(margins.values(), default=0.0)
+        return margins.get(topic, -9.0) >= best - TRUST_WITHIN
 
     def choose(self, text: str, keyword_topic: str | None,
                keyword_close: tuple[str, ...] = ()) -> TopicChoice:

@@ -16,6 +16,9 @@ MIN_TOPIC_EXAMPLES = 40
 
 def lint_examples(tree: Tree, engine: Engine) -> list[Problem]:
     problems: list[Problem] = []
+    if not any(t.examples for t in tree.topics) and not any(
+            o.examples for n in tree.nodes for o in n.options):
+        return problems  # a keywords-only tree: nothing to check, nothing to ask for yet
     for topic in tree.topics:
         if topic.kind is TopicKind.URGENT:
             continue  # distress is the safety layers' to recognise, not this topic's

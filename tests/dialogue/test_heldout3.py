@@ -19,13 +19,14 @@ import yaml
 
 from bot.dialogue import texts as T
 from bot.dialogue.engine import Engine
+from tests.understanding.heldout_engine import learned_without
 from bot.dialogue.loader import load
 from bot.dialogue.model import HandOver, Say, State
 from bot.dialogue.safety import concern, detect
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS: list[dict[str, Any]] = yaml.safe_load((REPO / "tests/data/heldout3.yaml").read_text())
-ENGINE = Engine(load(REPO / "dialogues").tree)
+ENGINE = learned_without("r_heldout3")  # the bot's engine, this set held out
 
 DISTRESS = [i for i in ITEMS if i.get("distress")]
 HARD = [i for i in ITEMS if i.get("hard")]
@@ -33,7 +34,7 @@ PLAIN = [i for i in ITEMS if not i.get("distress") and not i.get("hard")]
 ROUTED = [i for i in ITEMS if not i.get("distress")]
 
 HARD_FALSE_ALARMS_MAX = 0.05  # share of hard negatives that may alarm
-TOPIC_FLOOR = 0.95  # 97.5% measured before the fixes (78/80), minus a margin
+TOPIC_FLOOR = 0.93  # the bot's engine with this set held out from its training: 93.8% (75/80); keywords alone after the fixes made against it: 97.5%
 
 
 def _routed_well(item: dict[str, Any]) -> bool:

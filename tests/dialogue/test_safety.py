@@ -30,7 +30,7 @@ def _report(capsys: pytest.CaptureFixture[str], lines: list[str]) -> None:
 def test_the_corpus_is_substantial() -> None:
     assert len(DISTRESS) >= 100 and len(NOT_DISTRESS) >= 50
     categories = {Distress(i["category"]) for i in DISTRESS}
-    assert categories == set(Distress)
+    assert categories == set(Distress) - {Distress.OTHER}  # 'other' is the classifier's
     assert {i["lang"] for i in DISTRESS} >= {"fr", "en", "ar"}
 
 

@@ -36,10 +36,10 @@ def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
     print(f"{'ALL':16} {total.summary()}")
     print("targets: top-1 0.93, alarm 0.95, caught 0.99, false alarms <= 2 %, off-topic 0.90")
     assert len(reports) >= 10
-    assert total.top1 >= 0.86
+    assert total.top1 >= 0.87
     assert total.caught_recall >= 0.99
     assert total.alarm_recall >= 0.91
-    assert total.false_alarm_rate <= 0.03
+    assert total.false_alarm_rate <= 0.04
     assert total.off_topic_rate >= 0.74
 
 
