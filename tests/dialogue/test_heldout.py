@@ -15,11 +15,9 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.dialogue.engine import Engine
-from tests.understanding.heldout_engine import learned_without
-from bot.dialogue.loader import load
 from bot.dialogue.model import Phase, State
 from bot.dialogue.safety import detect
+from tests.understanding.heldout_engine import learned_without
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS: list[dict[str, Any]] = yaml.safe_load((REPO / "tests/data/heldout.yaml").read_text())

@@ -18,12 +18,10 @@ import yaml
 
 from bot.dialogue import safety
 from bot.dialogue import texts as T
-from bot.dialogue.engine import Engine
-from tests.understanding.heldout_engine import learned_without
-from bot.dialogue.loader import load
 from bot.dialogue.matching import expand_split, normalise
 from bot.dialogue.model import HandOver, Phase, Say, State
 from bot.dialogue.safety import concern, detect
+from tests.understanding.heldout_engine import learned_without
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS: list[dict[str, Any]] = yaml.safe_load((REPO / "tests/data/heldout2.yaml").read_text())
