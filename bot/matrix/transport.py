@@ -19,7 +19,6 @@ import logging
 import os
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -28,7 +27,6 @@ from nio import (
     AsyncClient,
     AsyncClientConfig,
     JoinError,
-    LocalProtocolError,
     MegolmEvent,
     RoomSendResponse,
     SyncResponse,
@@ -39,6 +37,7 @@ from bot.matrix import media as media_io
 from bot.matrix.errors import SendError
 from bot.matrix.events import Incoming, Media, to_incoming
 from bot.matrix.http import matrix_request
+from bot.matrix.late_keys import LateKeys
 from bot.matrix.rooms import CREATOR_POWER_LEVEL, RoomPolicy, decide_invite
 
 log = logging.getLogger(__name__)
@@ -66,13 +65,6 @@ class SyncTokenStore(Protocol):
     async def load_token(self) -> str | None: ...
 
     async def save_token(self, token: str) -> None: ...
-
-
-@dataclass
-class _Pending:
-    event: MegolmEvent
-    room_id: str
-    deadline: float
 
 
 class Transport:
@@ -107,7 +99,7 @@ class Transport:
         )
         self.cross_signed = False
         self._client: AsyncClient | None = None
-        self._pending: dict[str, _Pending] = {}
+        self._late = LateKeys(undecryptable_grace_s)
         self._history_rooms: set[str] = set()
         self._self_left: set[str] = set()
         self._synced = asyncio.Event()
@@ -257,8 +249,8 @@ class Transport:
         outage = retry.Outage(what="homeserver (handling)")
         while not self._stopping:
             timeout = 0 if full_state else self.sync_timeout_ms
-            if self._pending:
-                soonest = min(p.deadline for p in self._pending.values()) - time.monotonic()
+            if self._late:
+                soonest = self._late.seconds_to_next_deadline()
                 timeout = max(0, min(timeout, int(soonest * 1000) + 50))
             resp = await self._sync_once(
                 since, timeout, full_state, limit=1 if first_start else 100
@@ -300,9 +292,10 @@ class Transport:
             if room_id == self.mediators_room_id:
                 log.error("the bot is no longer in the mediators' room")
                 continue
-            self._drop_pending(room_id)
+            self._late.drop(room_id)
             await _safely(on_left(room_id), "member-left handler")
-        await self._retry_pending(on_event)
+        for incoming in self._late.ready(self.client):
+            await _safely(on_event(incoming), "event handler")
 
     async def _handle_event(
         self, room_id: str, event: Any, on_event: Handler, on_left: LeftHandler
@@ -318,14 +311,14 @@ class Transport:
                 if source.get("state_key") == self.user_id:
                     return  # we were removed: the leave section of the sync reports it
                 log.info("the person left a conversation; leaving it too")
-                self._drop_pending(room_id)
+                self._late.drop(room_id)
                 await self._leave(room_id)
                 await _safely(on_left(room_id), "member-left handler")
             return
         if sender == self.user_id:
             return
         if isinstance(event, MegolmEvent):
-            await self._on_undecryptable(room_id, event)
+            await self._late.wait_for_key(self.client, room_id, event)
             return
         incoming = to_incoming(room_id, event)
         if incoming is not None:
@@ -379,51 +372,6 @@ class Transport:
             await self.client.room_forget(room_id)
         except retry.TRANSIENT as e:
             log.warning("could not leave a room (%s)", retry.describe(e))
-
-    # ------------------------------------------------------------------ undecryptable
-
-    async def _on_undecryptable(self, room_id: str, event: MegolmEvent) -> None:
-        log.debug("cannot decrypt %s in %s yet; requesting the key", event.event_id, room_id)
-        self._pending[event.event_id] = _Pending(
-            event, room_id, time.monotonic() + self.undecryptable_grace_s
-        )
-        try:
-            await self.client.request_room_key(event)
-        except LocalProtocolError:
-            pass  # already requested for this session
-        except retry.TRANSIENT as e:
-            log.debug("room key request failed (%s)", retry.describe(e))
-
-    def _drop_pending(self, room_id: str) -> None:
-        for event_id in [k for k, p in self._pending.items() if p.room_id == room_id]:
-            del self._pending[event_id]
-
-    async def _retry_pending(self, on_event: Handler) -> None:
-        now = time.monotonic()
-        for event_id, pending in list(self._pending.items()):
-            incoming: Incoming | None
-            try:
-                decrypted = self.client.decrypt_event(pending.event)
-            except Exception:
-                decrypted = None
-            if decrypted is not None and not isinstance(decrypted, MegolmEvent):
-                del self._pending[event_id]
-                incoming = to_incoming(pending.room_id, decrypted)
-            elif now >= pending.deadline:
-                del self._pending[event_id]
-                log.info("a message stayed undecryptable; asking the person to resend")
-                ev = pending.event
-                incoming = Incoming(
-                    room_id=pending.room_id,
-                    sender=ev.sender,
-                    event_id=ev.event_id,
-                    origin_ts=int(ev.server_timestamp),
-                    kind="undecryptable",
-                )
-            else:
-                continue
-            if incoming is not None:
-                await _safely(on_event(incoming), "event handler")
 
     # ------------------------------------------------------------------ actions
 
