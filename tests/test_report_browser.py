@@ -30,7 +30,7 @@ from bot.store import open_db
 DAY = date(2026, 5, 4)
 ENTERED = {"caf": 40, "ameli": 20, "ants": 10, "impots": 3}  # impots: masked (k = 5)
 TITLES = {"caf": "La Caf", "ameli": "Ameli", "ants": "ANTS", "impots": "Impôts"}
-BAR = (0x2A, 0x6F, 0xDB)  # svg .bar fill (--bar) in bot/stats.py
+BAR = (0x2A, 0x6F, 0xDB)  # svg .bar fill (--bar) in bot/stats/html.py
 MASKED = (0xC9, 0xCB, 0xD6)  # svg .bar.masked fill (--masked)
 
 
