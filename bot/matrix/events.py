@@ -137,3 +137,16 @@ def _strip_reply_fallback(body: str) -> str:
     while i < len(lines) and lines[i].startswith(">"):
         i += 1
     return "\n".join(lines[i:]).lstrip("\n")
+
+
+def after_own_join(events: list[Any], user_id: str) -> list[Any]:
+    """Events after our own join (rooms whose earlier history is not for us)."""
+    for i in range(len(events) - 1, -1, -1):
+        src = getattr(events[i], "source", {}) or {}
+        if (
+            src.get("type") == "m.room.member"
+            and src.get("state_key") == user_id
+            and src.get("content", {}).get("membership") == "join"
+        ):
+            return events[i + 1 :]
+    return events

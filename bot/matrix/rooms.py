@@ -97,3 +97,30 @@ def _creators_have_power(create_content: Mapping[str, Any]) -> bool:
     """MSC4289 (room version 12 and later): creators have infinite power."""
     version = str(create_content.get("room_version", "1"))
     return version.isdigit() and int(version) >= 12
+
+
+def invite_of(invite_state: list[Any], user_id: str) -> tuple[str, bool]:
+    """(who invited us, whether they marked the room as a direct chat) from an invite."""
+    inviter, is_direct = "", False
+    for ev in invite_state:
+        src = getattr(ev, "source", {}) or {}
+        if src.get("type") == "m.room.member" and src.get("state_key") == user_id:
+            inviter = src.get("sender", "")
+            # nio pops "content" out of invite events' source into an attribute
+            content = getattr(ev, "content", None) or src.get("content") or {}
+            is_direct = bool(content.get("is_direct"))
+    return inviter, is_direct
+
+
+async def member_count(client: AsyncClient, room_id: str) -> int:
+    """Members who joined or are invited (a DM has two)."""
+    status, payload = await matrix_request(
+        client, "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/members"
+    )
+    if status != 200:
+        return 0
+    return sum(
+        1
+        for ev in payload.get("chunk", [])
+        if ev.get("content", {}).get("membership") in ("join", "invite")
+    )

@@ -21,7 +21,6 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import quote
 
 from nio import (
     AsyncClient,
@@ -35,8 +34,7 @@ from nio import (
 from bot.matrix import crosssign, retry, rooms, session
 from bot.matrix import media as media_io
 from bot.matrix.errors import SendError
-from bot.matrix.events import Incoming, Media, to_incoming
-from bot.matrix.http import matrix_request
+from bot.matrix.events import Incoming, Media, after_own_join, to_incoming
 from bot.matrix.late_keys import LateKeys
 from bot.matrix.rooms import CREATOR_POWER_LEVEL, RoomPolicy, decide_invite
 
@@ -282,7 +280,7 @@ class Transport:
         for room_id, info in resp.rooms.join.items():
             events = list(info.timeline.events)
             if room_id in self._history_rooms:
-                events = _after_own_join(events, self.user_id)
+                events = after_own_join(events, self.user_id)
             for event in events:
                 await self._handle_event(room_id, event, on_event, on_left)
         for room_id in resp.rooms.leave:
@@ -326,14 +324,7 @@ class Transport:
 
     async def _handle_invites(self, resp: SyncResponse, first: bool) -> None:
         for room_id, info in resp.rooms.invite.items():
-            inviter, is_direct = "", False
-            for ev in info.invite_state:
-                src = getattr(ev, "source", {}) or {}
-                if src.get("type") == "m.room.member" and src.get("state_key") == self.user_id:
-                    inviter = src.get("sender", "")
-                    # nio pops "content" out of invite events' source into an attribute
-                    content = getattr(ev, "content", None) or src.get("content") or {}
-                    is_direct = bool(content.get("is_direct"))
+            inviter, is_direct = rooms.invite_of(info.invite_state, self.user_id)
             decision = decide_invite(
                 self.policy, self.mediators_room_id, room_id, inviter, is_direct
             )
@@ -345,25 +336,16 @@ class Transport:
             if isinstance(resp_join, JoinError):
                 log.warning("could not join a room after an invite (%s)", resp_join.status_code)
                 continue
-            if room_id != self.mediators_room_id and await self._member_count(room_id) > 2:
+            crowded = room_id != self.mediators_room_id and (
+                await rooms.member_count(self.client, room_id) > 2
+            )
+            if crowded:
                 log.info("leaving a room that has more than two members")
                 await self._leave(room_id)
                 continue
             if first or room_id == self.mediators_room_id:
                 self._history_rooms.add(room_id)
             log.info("joined a direct chat")
-
-    async def _member_count(self, room_id: str) -> int:
-        status, payload = await matrix_request(
-            self.client, "GET", f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/members"
-        )
-        if status != 200:
-            return 0
-        return sum(
-            1
-            for ev in payload.get("chunk", [])
-            if ev.get("content", {}).get("membership") in ("join", "invite")
-        )
 
     async def _leave(self, room_id: str) -> None:
         self._self_left.add(room_id)
@@ -478,16 +460,3 @@ async def _safely(awaitable: Awaitable[None], what: str) -> None:
     except Exception as e:
         log.error("%s failed: %s", what, type(e).__name__)
         log.debug("%s failed", what, exc_info=True)
-
-
-def _after_own_join(events: list[Any], user_id: str) -> list[Any]:
-    """Events after our own join (rooms whose earlier history is not for us)."""
-    for i in range(len(events) - 1, -1, -1):
-        src = getattr(events[i], "source", {}) or {}
-        if (
-            src.get("type") == "m.room.member"
-            and src.get("state_key") == user_id
-            and src.get("content", {}).get("membership") == "join"
-        ):
-            return events[i + 1 :]
-    return events
