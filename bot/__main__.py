@@ -38,9 +38,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     loaded = load(args.path)
     problems = list(loaded.problems)
     if loaded.ok and not args.no_model:
-        from bot.understanding.lint import lint_examples
+        from bot.understanding.lint import has_examples, lint_examples
 
-        problems += lint_examples(loaded.tree, _engine(Path(args.path), loaded.tree))
+        if has_examples(loaded.tree):  # else nothing to check, and no need to train
+            problems += lint_examples(loaded.tree, _engine(Path(args.path), loaded.tree))
     for problem in problems:
         print(problem)
     errors = len(loaded.errors)

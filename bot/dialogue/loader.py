@@ -32,6 +32,7 @@ from bot.dialogue.model import (
     Tree,
     Where,
 )
+from bot.dialogue.plain import findings
 
 FORMAT_VERSION = 1
 MAX_TEXT = 500  # characters: about one phone screen
@@ -477,6 +478,19 @@ _TOPIC_HINTS = {
 }
 
 
+def _plain(c: _Checker, field: tuple[ScalarNode, YNode], text: str, what: str) -> None:
+    """Warnings for long sentences and paragraphs, at the line where each one starts."""
+    key, value = field
+    block = isinstance(value, ScalarNode) and value.style in ("|", ">")
+    start = c.at(value)
+    for finding in findings(text):
+        if block:  # the text starts on the line after "|", indented under the key
+            where = Where(start.file, start.line + 1 + finding.line, key.start_mark.column + 3)
+        else:
+            where = Where(start.file, start.line + finding.line, start.col)
+        c.warn(where, f"{what}: {finding.message}", finding.hint)
+
+
 def _parse_node(c: _Checker, item: YNode, topic_id: str, draft: _Draft) -> Node | None:
     fields = c.mapping(item, "a node", NODE_KEYS)
     if fields is None:
@@ -531,6 +545,8 @@ def _parse_node(c: _Checker, item: YNode, topic_id: str, draft: _Draft) -> Node 
             name = c.text(name_node, "a snippet name")
             if name:
                 draft.uses.append((f"{topic_id}:{node_id}", name, c.at(name_node)))
+    if text and "text" in fields:
+        _plain(c, fields["text"], text, f"node '{node_id}'")
     if len(text) > MAX_TEXT and "text" in fields:
         c.warn(
             fields["text"][1],

@@ -16,8 +16,7 @@ MIN_TOPIC_EXAMPLES = 40
 
 def lint_examples(tree: Tree, engine: Engine) -> list[Problem]:
     problems: list[Problem] = []
-    if not any(t.examples for t in tree.topics) and not any(
-            o.examples for n in tree.nodes for o in n.options):
+    if not has_examples(tree):
         return problems  # a keywords-only tree: nothing to check, nothing to ask for yet
     for topic in tree.topics:
         if topic.kind is TopicKind.URGENT:
@@ -36,6 +35,11 @@ def lint_examples(tree: Tree, engine: Engine) -> list[Problem]:
             for example in option.examples:
                 problems.extend(_check(engine, example, node.topic, target))
     return problems
+
+
+def has_examples(tree: Tree) -> bool:
+    return any(t.examples for t in tree.topics) or any(
+        o.examples for n in tree.nodes for o in n.options)
 
 
 def _check(engine: Engine, example: Example, topic: str, target: str | None) -> list[Problem]:

@@ -91,7 +91,8 @@ def test_the_broken_collection_covers_the_required_mistakes() -> None:
         "unreachable_node", "option_without_label", "option_without_goto", "shared_keyword",
         "dead_end", "options_and_end", "unknown_end", "refer_without_contact",
         "link_not_https", "contact_url_not_https", "empty_options", "unknown_snippet",
-        "text_too_long", "duplicate_topic", "keyword_no_letters",
+        "text_too_long", "duplicate_topic", "keyword_no_letters", "sentence_too_long",
+        "paragraph_too_long",
     ):  # fmt: skip
         assert required in names, required
     raw = (BROKEN / "not_utf8.yaml").read_bytes()
