@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date, format_time
 from babel.messages.mofile import read_mo
@@ -34,12 +34,12 @@ from babel.support import Translations
 from bot.dialogue.texts import N_ as N_  # the marker is defined once, in texts.py
 
 if TYPE_CHECKING:
-    from bot.dialogue.model import Tree
+    pass
 
 SOURCE_LOCALE = "fr"
 SUPPORTED: tuple[str, ...] = ("fr", "en", "ar")
 DOMAINS: tuple[str, ...] = ("messages", "dialogues")
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR: Path = Path(__file__).resolve().parent.parent / "locales"
 COMPILE_COMMAND = "python scripts/catalogs.py compile"
 
 
@@ -262,136 +262,6 @@ class Catalogs:
         return frozenset() if entry is None else entry.translated.get(domain, frozenset())
 
 
-# --------------------------------------------------------------------------- coverage
-
-
-@dataclass(frozen=True, slots=True)
-class Coverage:
-    """How much of the dialogues a person reading ``locale`` gets in their language."""
-
-    locale: str
-    translated: int
-    total: int
-    missing: tuple[str, ...]  # French texts of the tree with no translation
-    obsolete: tuple[str, ...]  # translations whose French text is no longer in the tree
-
-    @property
-    def share(self) -> float:
-        return 1.0 if self.total == 0 else self.translated / self.total
-
-    @property
-    def percent(self) -> int:
-        return int(self.share * 100)
-
-
-def coverage(
-    catalogs: Catalogs,
-    tree_msgids: Iterable[str],
-    locales: Iterable[str] = SUPPORTED,
-) -> dict[str, Coverage]:
-    """Share of the tree's dialogue strings translated, per locale.
-
-    French is the source, so it is always complete. ``obsolete`` lists translations left
-    behind when an admin changed or removed the French text: the translator must look again.
-    """
-    wanted = sorted({normalise_msgid(m) for m in tree_msgids if m and m.strip()})
-    wanted_set = frozenset(wanted)
-    result: dict[str, Coverage] = {}
-    for locale in locales:
-        if locale == SOURCE_LOCALE:
-            result[locale] = Coverage(locale, len(wanted), len(wanted), (), ())
-            continue
-        done = catalogs.translated_msgids(locale, "dialogues")
-        missing = tuple(m for m in wanted if m not in done)
-        obsolete = tuple(sorted(done - wanted_set))
-        result[locale] = Coverage(
-            locale, len(wanted) - len(missing), len(wanted), missing, obsolete
-        )
-    return result
-
-
-def tree_msgids(tree: Tree, snippets: Iterable[str] = ()) -> frozenset[str]:
-    """Every dialogue text of a loaded tree a person may read (what translators translate).
-
-    The loader appends snippets to node texts; pass ``Loaded.snippets.values()`` so node
-    texts are counted without them and each snippet once, as in ``dialogues.pot``.
-    """
-    shared = sorted((normalise_msgid(x) for x in snippets if x.strip()), key=len, reverse=True)
-    out: set[str] = set(shared)
-    for topic in tree.topics:
-        out.add(topic.title)
-    for node in tree.nodes:
-        text = normalise_msgid(node.text)
-        trimmed = True
-        while trimmed:
-            trimmed = False
-            for extra in shared:
-                if text == extra:
-                    text = ""
-                elif text.endswith("\n\n" + extra):
-                    text = text[: -len(extra) - 2].rstrip()
-                    trimmed = True
-                    break
-        out.add(text)
-        out.update(option.label for option in node.options)
-        out.update(link.label for link in node.links)
-        if node.contact is not None:
-            c = node.contact
-            out.update(x for x in (c.name, c.hours, c.place) if x)
-    return frozenset(normalise_msgid(m) for m in out if m and m.strip())
-
-
-class _LoadedDialogues(Protocol):
-    """What :func:`translation_report` needs of ``bot.dialogue.loader.Loaded``."""
-
-    @property
-    def tree(self) -> Tree: ...
-
-    @property
-    def snippets(self) -> Mapping[str, str]: ...
-
-
-def translation_report(
-    loaded: _LoadedDialogues,
-    locales_dir: Path | str = LOCALES_DIR,
-    *,
-    verbose: bool = False,
-    limit: int = 20,
-) -> str:
-    """Lines for ``python -m bot check``: how much of the dialogues each language covers.
-
-    Never raises for a catalog problem: the report says what to run instead, because a
-    translation problem must not hide the result of the dialogue check.
-    """
-    try:
-        catalogs = Catalogs.load(locales_dir)
-    except CatalogError as exc:
-        return f"translations: not checked: {exc}"
-    report = coverage(catalogs, tree_msgids(loaded.tree, loaded.snippets.values()))
-    parts = []
-    for locale, cov in report.items():
-        part = f"{locale} {cov.percent}% ({cov.translated}/{cov.total})"
-        if cov.obsolete:
-            part += f", {len(cov.obsolete)} outdated"
-        parts.append(part)
-    lines = ["translations of dialogue texts: " + ", ".join(parts)]
-    if any(c.missing for c in report.values()):
-        lines.append("  untranslated texts are shown in French; see docs/translating.md")
-    if verbose:
-        for locale, cov in report.items():
-            for label, items in (("missing", cov.missing), ("outdated", cov.obsolete)):
-                for msgid in items[:limit]:
-                    first = msgid.splitlines()[0]
-                    lines.append(f"  {locale} {label}: {first[:70]}")
-                if len(items) > limit:
-                    lines.append(f"  {locale} {label}: ... and {len(items) - limit} more")
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- formatting
-
-# Patterns rather than CLDR "full" formats: those add the year and, in English, a comma
-# and AM/PM, which read stiffly in a chat ("Monday, November 24, 2025 9:00 AM").
 _WHEN: Mapping[str, tuple[str, str, str]] = {
     # locale: (date pattern, joining words, time pattern)
     "fr": ("EEEE d MMMM", " à ", "HH:mm"),
@@ -436,3 +306,14 @@ def format_number(number: float | int, locale: str) -> str:
     """Grouped digits in the person's convention (Latin digits for Arabic too, as used in
     France and the Maghreb)."""
     return format_decimal(number, locale=_babel_locale(locale))
+
+
+# coverage reports live in bot/i18n_coverage.py; their names stay importable from here
+from bot.i18n_coverage import (  # noqa: E402  (it imports this module's names)
+    Coverage,
+    coverage,
+    translation_report,
+    tree_msgids,
+)
+
+__all__ = ["Coverage", "coverage", "translation_report", "tree_msgids"]
