@@ -167,7 +167,7 @@ def cmd_test(args: argparse.Namespace) -> int:
     loaded = _load_or_explain(Path(args.dialogues))
     if loaded is None:
         return 1
-    engine = Engine(loaded.tree)
+    engine = _engine(Path(args.dialogues), loaded.tree, learned=not args.keywords_only)
     files = script_files([Path(p) for p in args.files] or [DEFAULT_SCRIPTS])
     if not files:
         print("no conversation script found", file=sys.stderr)
@@ -232,6 +232,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*")
     p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
     p.add_argument("--require-full", action="store_true", help="fail unless 100%% of nodes")
+    p.add_argument("--keywords-only", action="store_true", help="without the classifier")
     p.add_argument("-v", "--verbose", action="store_true")
     p.set_defaults(func=cmd_test)
 

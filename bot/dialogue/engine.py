@@ -256,11 +256,13 @@ class Engine:
         keywords = self._keyword_route(text)
         if self.understanding is None or not normalise(text):
             return keywords
+        topic = self.tree.topic(keywords.topic or "")
+        if topic is not None and topic.kind is TopicKind.URGENT \
+                and len(normalise(text).split()) <= 3:
+            return keywords  # "urgence", "danger", "au secours": the emergency topic at once
         if scam(text) and self.tree.topic(SCAMS) is not None:
             # a scam imitates an agency: naming the Caf must not send it to the Caf's answers
-            entry = self.tree.entry(SCAMS)
-            learned = self.understanding.node(text, SCAMS)
-            return Route(SCAMS, learned or (entry.key if entry else None), 1.0)
+            return Route(SCAMS, self._answer_of(text, SCAMS), 1.0)
         if keywords.topic is not None and self._is_answer(keywords) \
                 and self.understanding.agrees(text, keywords.topic):
             # the keywords named a precise answer, and the classifier does not object
@@ -268,15 +270,21 @@ class Engine:
         choice = self.understanding.choose(text, keywords.topic, keywords.ambiguous)
         if choice.topic is None:
             return Route(None, None, round(choice.score, 3), choice.ambiguous)
-        learned = self.understanding.node(text, choice.topic)
-        if learned is not None and self.tree.node(learned) is not None:
-            return Route(choice.topic, learned, round(choice.score, 3))
-        if choice.topic == keywords.topic:
+        if choice.topic == keywords.topic and keywords.node is not None \
+                and self._is_answer(keywords):
             return keywords
+        return Route(choice.topic, self._answer_of(text, choice.topic), round(choice.score, 3))
+
+    def _answer_of(self, text: str, topic: str) -> str | None:
+        """The answer node of ``topic`` a message asks for: the options' examples decide when
+        the message says enough (three words at least), else the options' keywords."""
+        if self.understanding is not None and len(normalise(text).split()) >= 3:
+            learned = self.understanding.node(text, topic)
+            if learned is not None and self.tree.node(learned) is not None:
+                return learned
         tokens = self.topics_index.message_tokens(text)
         option_hits = self.options_index.ranked(tokens) if tokens else []
-        node = self._descend(choice.topic, {owner: score for owner, score, _ in option_hits})
-        return Route(choice.topic, node, round(choice.score, 3))
+        return self._descend(topic, {owner: score for owner, score, _ in option_hits})
 
     def parent_of(self, key: str) -> str | None:
         """The node one "retour" leads back to from ``key`` inside its topic."""
@@ -409,6 +417,8 @@ class Engine:
         if not normalise(text):
             return self._empty(state)
         cmd = command_of(text)
+        if cmd is Command.HUMAN and self.understanding is not None and scam(text):
+            cmd = None  # "un conseiller de ma banque veut mon code" is a scam, not a request
         if cmd is not None and not (
             state.phase in (Phase.CHECK, Phase.CONFIRM_HANDOVER, Phase.CONFIRM_FORGET)
             and cmd in (Command.THANKS,)
@@ -755,8 +765,8 @@ class Engine:
         prefix: list[Effect] = [] if state.started else [Welcome()]
         prefix.append(Say(T.CONCERN_INTRO))
         state = self._remember(state.but(started=True), text)
-        if not offer:
-            answer = self._free_text(state, text)
+        if not offer:  # the gentle word, then exactly what the message would have had
+            answer = self._dispatch(state, text)
             return Step(answer.state, (*prefix, Say(T.CONCERN_PERSON_HINT), *answer.effects))
         route = self.route(text)
         if route.topic is not None and route.node is not None:

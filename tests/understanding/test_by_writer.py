@@ -38,7 +38,7 @@ def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
     assert len(reports) >= 10
     assert total.top1 >= 0.87
     assert total.caught_recall >= 0.99
-    assert total.alarm_recall >= 0.91
+    assert total.alarm_recall >= 0.915
     assert total.false_alarm_rate <= 0.04
     assert total.off_topic_rate >= 0.74
 
