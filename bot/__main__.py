@@ -131,6 +131,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_map(args: argparse.Namespace) -> int:
+    from bot.treemap import render_map
+
+    loaded = _load_or_explain(Path(args.dialogues))
+    if loaded is None:
+        return 1
+    page = render_map(loaded.tree)
+    if args.output == "-":
+        sys.stdout.write(page)
+        return 0
+    try:
+        Path(args.output).write_text(page, encoding="utf-8")
+    except OSError as exc:
+        print(f"cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"map of {len(loaded.tree.topics)} topics written to {args.output}")
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     if getattr(args, "matrix", None):
         from bot.demo import chat_over_matrix
@@ -140,8 +159,16 @@ def cmd_chat(args: argparse.Namespace) -> int:
     if loaded is None:
         return 1
     engine = _engine(Path(args.dialogues), loaded.tree)
+    from bot.i18n import CatalogError, Catalogs, direction
+
+    try:
+        catalogs = Catalogs.load(Path(args.locales) if args.locales
+                                 else Path(args.dialogues).resolve().parent / "locales")
+    except CatalogError as exc:
+        print(f"{exc} (the replies stay in French)", file=sys.stderr)
+        catalogs = Catalogs.french_only()
     print("Relais, dans le terminal. Écrivez comme une personne ; Ctrl-D pour quitter.\n")
-    state = State()
+    state = State(locale=args.lang)
     first = True
     while True:
         try:
@@ -152,7 +179,8 @@ def cmd_chat(args: argparse.Namespace) -> int:
         step = engine.step(state, text) if not first or text.strip() else engine.start(state)
         first = False
         state = step.state
-        message = render(step.effects)
+        message = render(step.effects, catalogs.translator(state.locale), locale=state.locale,
+                         rtl=direction(state.locale) == "rtl")
         if message is not None:
             print("\n" + message.body + "\n")
         for effect in step.effects:
@@ -223,9 +251,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--no-misses", action="store_true", help="figures only")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("map", help="draw the dialogue trees as an HTML page")
+    p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
+    p.add_argument("-o", "--output", default="map.html", help="file to write, or - for stdout")
+    p.set_defaults(func=cmd_map)
+
     p = sub.add_parser("chat", help="talk to the dialogues in the terminal")
     p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
     p.add_argument("--matrix", default=None, help="demo: chat over Matrix with this config")
+    p.add_argument("--lang", default="fr", choices=("fr", "en", "ar"),
+                   help="the language of the replies (the person can change it with 'langue')")
+    p.add_argument("--locales", default=None, help="folder of translation catalogs")
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser("test", help="run conversation scripts and print node coverage")

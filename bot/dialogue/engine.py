@@ -56,7 +56,7 @@ from bot.dialogue.safety import Alert, Distress, concern, detect
 from bot.dialogue.safety_world import detect_world
 from bot.language import written_in
 from bot.understanding.ensemble import SCAMS, Level, Understanding
-from bot.understanding.signals import scam
+from bot.understanding.signals import laughing, scam
 
 # How sure routing must be to act on free text (a full keyword of one specific word ~ 1.0).
 ROUTE_THRESHOLD = 0.9
@@ -402,7 +402,10 @@ class Engine:
     def _safety(self, text: str, world: Alert | None) -> tuple[Alert | None, bool]:
         """(the alarm, if any; whether to ask gently): the rules (``world``: the phrases of
         languages the bot does not serve), then the classifier and the figurative check."""
-        alert = detect(text) or world
+        alert = detect(text)
+        if alert is None and world is not None:
+            # the classifier has hardly seen these languages: only laughter may lower them
+            return (None, True) if laughing(text) else (world, False)
         if self.understanding is None or not _free_text_like(text):
             return alert, False
         reading = self.understanding.safety(text, rule_hit=alert is not None)
