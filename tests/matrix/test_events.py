@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from nio import Event
 
-from bot.matrix.events import Incoming, Media, to_incoming
+from bot.matrix.events import Incoming, Media, after_own_join, to_incoming
+from bot.matrix.rooms import invite_of
 
 FIXTURES = sorted((Path(__file__).parent / "events").glob("*.json"))
 ROOM = "!dm:localhost"
@@ -64,3 +65,31 @@ def test_incoming_is_a_frozen_value() -> None:
     ev = Incoming("!r", "@a", "$e", 0, "text", body="x")
     with pytest.raises(dataclasses.FrozenInstanceError):
         ev.body = "y"  # type: ignore[misc]
+
+
+class _Ev:
+    """A stand-in for a nio event: only its JSON `source` matters."""
+
+    def __init__(self, source: dict[str, Any], content: dict[str, Any] | None = None) -> None:
+        self.source = source
+        if content is not None:
+            self.content = content
+
+
+def test_events_after_our_own_join() -> None:
+    bot = "@relais:localhost"
+    before = _Ev({"type": "m.room.message", "content": {"body": "history"}})
+    join = _Ev({"type": "m.room.member", "state_key": bot, "content": {"membership": "join"}})
+    after = _Ev({"type": "m.room.message", "content": {"body": "for us"}})
+    assert after_own_join([before, join, after], bot) == [after]
+    assert after_own_join([before, after], bot) == [before, after]
+
+
+def test_invite_of_reads_inviter_and_direct_flag() -> None:
+    bot = "@relais:localhost"
+    # nio moves the invite's content out of `source` into an attribute
+    invite = _Ev({"type": "m.room.member", "state_key": bot, "sender": "@p:localhost"},
+                 content={"membership": "invite", "is_direct": True})
+    other = _Ev({"type": "m.room.name", "state_key": "", "content": {"name": "x"}})
+    assert invite_of([other, invite], bot) == ("@p:localhost", True)
+    assert invite_of([other], bot) == ("", False)
