@@ -29,6 +29,8 @@ KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
 OFF_TOPIC_BELOW = -0.5  # best topic margin under this: off-topic
 CLOSE_WITHIN = 0.0  # two topics within this margin: ask which one
 SCAMS = "arnaques"
+GENERIC = frozenset({"identifiants"})  # codes and passwords in general, when no site is named
+NOT_SITES = ("email", "equipement", "humain", "arnaques")  # topics that name no site
 SCAM_BONUS = 0.5  # a message that reads as a scam goes to the scams topic, whoever it names
 NODE_AT = 0.0  # margin of an answer node, among its topic's, that is enough to go straight there
 NODE_AHEAD = 0.15  # ... and how far ahead of the next node of the same topic it must be
@@ -130,6 +132,12 @@ class Understanding:
             margins[SCAMS] += SCAM_BONUS
         ranked = sorted(margins.items(), key=lambda kv: (-kv[1], kv[0]))
         (best, score), runner = ranked[0], ranked[1] if len(ranked) > 1 else (NONE, -9.0)
+        sites = [t for t in (keyword_topic, *keyword_close)
+                 if t not in (None, best, NONE, *NOT_SITES)
+                 and margins.get(t or "", -9.0) >= OFF_TOPIC_BELOW]
+        if best in GENERIC and sites and sites[0] is not None:
+            # "mot de passe ameli oublié": a password on a named site is that site's question
+            return TopicChoice(sites[0], margins[sites[0]])
         if best == NONE or score < OFF_TOPIC_BELOW:
             return TopicChoice(None, score)
         if runner[0] != NONE and runner[1] >= score - CLOSE_WITHIN:

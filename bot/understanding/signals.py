@@ -28,12 +28,13 @@ _SENSITIVE = re.compile(
     r"|فلوس|ادفع)\b")
 _DOUBT = re.compile(
     r"\b(?:arnaques?|arnaquer|arnaque|escroc\w*|vrai|vraiment|normal|fiable|legit\w*"
-    r"|officiel|fake|faux|fausse|bizarre|chelou|louche|suspect\w*|piege|scam\w*|real|genuine"
+    r"|officiel|fake|bizarre|chelou|louche|suspect\w*|piege|scam\w*|real|genuine"
     r"|safe|grave|phishing|hameconnage|dois je|je dois|doğru|rasmi|حقيقي|نصب|احتيال)\b")
 _ASKS = re.compile(r"\b(?:me demande\w*|nous demande\w*|demande de|demandent|veut|voulait|exige\w*"
                    r"|reclame\w*|asks?|asked|asking|wants?|wanted|requests?|يطلب|طلب)\b")
 _STRAIGHT_SCAM = re.compile(r"\b(?:arnaques?|arnaque|scam\w*|phishing|hameconnage|escroquerie"
-                            r"|escroc\w*|نصب|احتيال)\b")
+                            r"|escroc\w*|faux (?:sms|mail|message|site|conseiller|agent|appel)"
+                            r"|fausse? (?:banque|police)|نصب|احتيال)\b")
 _NOT_RECEIVED = re.compile(
     r"\b(?:pas recu|pas reçu|recois pas|recoit pas|jamais recu|rien recu|arrive pas|arrive jamais"
     r"|didn t get|never got|not received|haven t received|ne recois|n ai pas recu|pas eu)\b")
