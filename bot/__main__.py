@@ -16,8 +16,9 @@ from bot.dialogue.engine import Engine
 from bot.dialogue.loader import Loaded, Severity, load
 from bot.dialogue.model import State, Tree
 from bot.present import render
+from bot.resources import default_dialogues
 
-DEFAULT_DIALOGUES = Path(__file__).resolve().parent.parent / "dialogues"
+DEFAULT_DIALOGUES = default_dialogues()  # the clone's, or the installed wheel's
 DEFAULT_SCRIPTS = Path(__file__).resolve().parent.parent / "tests" / "scripts"
 
 
