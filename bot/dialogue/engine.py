@@ -386,7 +386,10 @@ class Engine:
         if state.phase is Phase.HANDOVER:
             return self._in_handover(state, text)
         if _concern_applies(state) and concern(text):
-            return self._concern(state, text)
+            # a weak sign the classifier reads as clearly not distress ("fatiguée de ce temps
+            # pourri"): the gentle word, without stopping the person with a yes/no question
+            offer = self.understanding is None or not self.understanding.reads_as_calm(text)
+            return self._concern(state, text, offer=offer)
         if gentle and _concern_applies(state):
             return self._concern(state, text, offer=False)
         state = self._remember(state, text)

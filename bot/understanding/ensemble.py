@@ -23,6 +23,7 @@ from bot.understanding.train import URGENCE, Models
 
 ALARM_AT = 0.2  # distress margin that raises the alarm without any rule
 GENTLE_AT = -0.6  # distress margin + urgence's lead over the best topic: the gentle check-in
+CALM_BELOW = -0.6  # a weak sign under this margin gets the gentle word, not the yes/no offer
 FIGURATIVE_BELOW = -0.8  # a rule hit the classifier reads this surely as not distress: gentle
 TRUST_WITHIN = 0.5  # keywords naming an answer are trusted unless the classifier is this sure
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
@@ -100,6 +101,10 @@ class Understanding:
         if rule_hit or score + lead >= GENTLE_AT:
             return Safety(Level.GENTLE, score)
         return Safety(Level.NONE, score)
+
+    def reads_as_calm(self, text: str) -> bool:
+        """The distress model is sure this is not distress (see ``CALM_BELOW``)."""
+        return self.distress_score(text) < CALM_BELOW
 
     def category(self, text: str) -> str | None:
         columns = self._of("c:")
