@@ -108,7 +108,7 @@ def cmd_route(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from bot.understanding.corpus import CorpusError, read
     from bot.understanding.evaluate import format_report, unmet_thresholds
-    from bot.understanding.measure import by_writer, on_engine
+    from bot.understanding.measure import by_writer, cross_validated, on_engine
 
     dialogues = Path(args.dialogues)
     loaded = _load_or_explain(dialogues)
@@ -121,6 +121,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         return 1
     if args.by_writer:
         report = by_writer(loaded.tree, dialogues, messages)
+    elif args.folds:
+        report = cross_validated(loaded.tree, dialogues, messages, folds=args.folds)
     else:
         report = on_engine(_engine(dialogues, loaded.tree, learned=not args.keywords_only),
                            messages)
@@ -246,6 +248,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--dialogues", default=str(DEFAULT_DIALOGUES))
     p.add_argument("--by-writer", action="store_true",
                    help="leave-one-writer-out: train without each file, test on it")
+    p.add_argument("--folds", type=int, default=0,
+                   help="k-fold cross-validation on the file's messages (e.g. 5)")
     p.add_argument("--keywords-only", action="store_true", help="without the classifier")
     p.add_argument("--min-top1", type=float, default=None)
     p.add_argument("--min-distress-recall", type=float, default=None)

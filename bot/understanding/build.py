@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from pathlib import Path
 
 from bot.dialogue.model import Tree
@@ -25,15 +26,19 @@ def corpus_folder(dialogues: Path) -> Path:
 
 
 def build(tree: Tree, dialogues: Path | None, *, cache: Path | None = None,
-          exclude_writer: str | None = None) -> Understanding | None:
+          exclude_writer: str | None = None,
+          exclude: Collection[corpus.Labelled] = ()) -> Understanding | None:
     """Train (or load from the cache) the classifier for ``tree``.
 
-    ``exclude_writer`` leaves one writer's file out: how leave-one-writer-out is measured.
+    ``exclude_writer`` leaves one writer's file out: how leave-one-writer-out is measured;
+    ``exclude`` leaves out single messages: how k-fold cross-validation is measured.
     """
     samples = samples_from_tree(tree)
     folder = corpus_folder(dialogues) if dialogues is not None else None
+    left_out = set(exclude)
     if folder is not None and folder.is_dir():
-        messages = [m for m in corpus.read(folder) if m.writer != exclude_writer]
+        messages = [m for m in corpus.read(folder)
+                    if m.writer != exclude_writer and m not in left_out]
         samples += samples_from_corpus(messages, tree)
     log.info("classifier: %d training examples", len(samples))
     try:
