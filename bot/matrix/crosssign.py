@@ -200,6 +200,12 @@ async def bootstrap(client: AsyncClient, store_path: Path, password: str | None)
         log.info("cross-signing keys uploaded")
         query = await query_own_keys(client)
 
+    return await _sign_device(client, query, keys)
+
+
+async def _sign_device(client: AsyncClient, query: dict[str, Any], keys: CrossSigningKeys) -> bool:
+    """Sign this device with the self-signing key (once: an existing signature is kept)."""
+    user_id, device_id = client.user_id, client.device_id
     device = query.get("device_keys", {}).get(user_id, {}).get(device_id)
     if not isinstance(device, dict):
         log.error("the server does not know this device's keys; cannot cross-sign it")

@@ -3,6 +3,7 @@
 Only bot/matrix/ imports nio. Beside this module: session.py (login, credentials, stale
 devices, the mediators' room), crosssign.py (the device's identity), http.py (raw requests,
 user-interactive auth), retry.py (outages), rooms.py (invite policy, power levels), media.py,
+sending.py (one event, retried with its transaction id), late_keys.py (room keys that come late),
 events.py (`Incoming`, pure), errors.py (typed start-up errors). The rest of the bot sees
 plain values (`Incoming`, `Media`) and event content dicts.
 
@@ -27,11 +28,10 @@ from nio import (
     AsyncClientConfig,
     JoinError,
     MegolmEvent,
-    RoomSendResponse,
     SyncResponse,
 )
 
-from bot.matrix import crosssign, retry, rooms, session
+from bot.matrix import crosssign, retry, rooms, sending, session
 from bot.matrix import media as media_io
 from bot.matrix.errors import SendError
 from bot.matrix.events import Incoming, Media, after_own_join, to_incoming
@@ -43,7 +43,6 @@ log = logging.getLogger(__name__)
 #: How long an undecryptable event waits for its room key before being delivered as such.
 UNDECRYPTABLE_GRACE_S = 15.0
 SYNC_TIMEOUT_MS = 30_000
-SEND_ATTEMPTS = 6
 
 Handler = Callable[[Incoming], Awaitable[None]]
 LeftHandler = Callable[[str], Awaitable[None]]
@@ -386,28 +385,9 @@ class Transport:
         never makes a second message.
         """
         await self._known_room(room_id)
-        outage = self._outage("homeserver (send)")
-        for attempt in range(SEND_ATTEMPTS):
-            try:
-                resp = await self.client.room_send(
-                    room_id, event_type, dict(content), tx_id=txn_id, ignore_unverified_devices=True
-                )
-            except retry.TRANSIENT as e:
-                if attempt == SEND_ATTEMPTS - 1:
-                    raise SendError(f"send failed: {retry.describe(e)}") from e
-                await asyncio.sleep(min(outage.failed(e), 10.0))
-                continue
-            if isinstance(resp, RoomSendResponse):
-                outage.ok()
-                return str(resp.event_id)
-            code = str(getattr(resp, "status_code", ""))
-            http = getattr(getattr(resp, "transport_response", None), "status", 0) or 0
-            if code in ("M_FORBIDDEN", "M_NOT_FOUND", "M_UNKNOWN_TOKEN") or 400 <= http < 500:
-                raise SendError(f"the homeserver refused the event: {code or http}")
-            if attempt == SEND_ATTEMPTS - 1:
-                raise SendError(f"send failed: {code or http}")
-            await asyncio.sleep(min(outage.failed(f"send error {code or http}"), 10.0))
-        raise SendError("send failed")  # pragma: no cover - loop always returns or raises
+        return await sending.send_event(
+            self.client, room_id, event_type, content, txn_id, self._outage("homeserver (send)")
+        )
 
     async def typing(self, room_id: str, on: bool) -> None:
         try:
