@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +31,7 @@ from bot.metrics import Metrics, start_metrics
 from bot.present import Identity
 from bot.router import Router
 from bot.store import events
+from bot.store._time import local_day
 from bot.store.db import Database, open_db
 from bot.store.privacy import purge
 
@@ -91,7 +92,8 @@ class App:
         async def summary() -> str:
             from bot import stats
 
-            today = date.today()
+            # the deployment's day, as the counters are kept (not the server's UTC day)
+            today = local_day(None, config.mediators.hours.timezone)
             report = await stats.report(db, today - timedelta(days=6), today, "topic",
                                         k=config.privacy.k_anonymity, titles=titles)
             return stats.last_days_summary(report)
