@@ -119,7 +119,7 @@ def cmd_test(extra: list[str]) -> int:
     ensure_js_deps()
     compile_catalogs()
     say("ruff")
-    run(PY, "-m", "ruff", "check", "bot", "tests", "scripts", "bench")
+    run(PY, "-m", "ruff", "check", "bot", "tests", "scripts", "bench", "devtools")
     say("mypy --strict bot/")
     run(PY, "-m", "mypy", "bot")
     say("python -m bot check dialogues/")
