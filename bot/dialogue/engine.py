@@ -773,7 +773,9 @@ class Engine:
         state = self._remember(state.but(started=True), text)
         if not offer:  # the gentle word, then exactly what the message would have had
             answer = self._dispatch(state, text)
-            return Step(answer.state, (*prefix, Say(T.CONCERN_PERSON_HINT), *answer.effects))
+            answered = (Say(T.CONCERN_ANSWER),) if answer.state.node else ()
+            return Step(answer.state, (*prefix, *answered, *answer.effects,
+                                       Say(T.CONCERN_PERSON_HINT)))
         route = self.route(text)
         if route.topic is not None and route.node is not None:
             answer = self._free_text(state.but(phase=Phase.MENU, node=None), text)
