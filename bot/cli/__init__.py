@@ -1,18 +1,34 @@
-"""The command line, one module per command group; ``python -m bot`` is ``main``.
+"""The command line, one module per command group; ``python -m bot`` runs ``main``.
 
-    run.py    run             the bot on Matrix
-    stats.py  stats           anonymised reports
-    demo.py   demo            the README's demo (code in devtools/)
+    dialogues.py  check, route, eval, map, chat, test   the dialogue files, without Matrix
+    run.py        run                              the bot on Matrix
+    stats.py      stats                            anonymised reports
+    demo.py       demo                             the README's demo (its code is in devtools/)
+    common.py     reading the configuration, logging
+
+Every group is imported here, at the top: a broken import stops with its traceback instead of
+making commands vanish from the help.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+from collections.abc import Sequence
 
-from bot.cli import demo, run, stats
+from bot.cli import demo, dialogues, run, stats
+
+GROUPS = (dialogues, run, stats, demo)
 
 
-def register_app_commands(sub: Any) -> None:
-    """The commands that need the whole application: run, stats, demo."""
-    for group in (run, stats, demo):
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Relais chat bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for group in GROUPS:
         group.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import argparse
 import sys
+from types import ModuleType
 from typing import Any
 
 DEVTOOLS_MISSING = ("The demo runs from a clone of the Relais repository (it needs devtools/): "
                     "run 'python3 scripts/dev.py demo' there.")
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def _devtools_demo() -> ModuleType | None:
     try:
-        from devtools.demo import run_demo
+        from devtools import demo
     except ModuleNotFoundError as exc:
         if exc.name not in ("devtools", "devtools.demo"):
             raise
         print(DEVTOOLS_MISSING, file=sys.stderr)
-        return 2
-    return run_demo(args)
+        return None
+    return demo
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    demo = _devtools_demo()
+    return 2 if demo is None else int(demo.run_demo(args))
+
+
+def chat_over_matrix(args: argparse.Namespace) -> int:
+    """``python -m bot chat --matrix DATA``: chat as the demo person with a running demo."""
+    demo = _devtools_demo()
+    return 2 if demo is None else int(demo.chat_over_matrix(args))
 
 
 def register(sub: Any) -> None:
