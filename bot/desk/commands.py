@@ -134,8 +134,7 @@ async def transfer(desk: Desk, t: InThread) -> None:
                                              name=target_name))
     await desk.edit_root(tx, current, taken_by=await desk.name_of(tx, target))
     locale = await desk.person_locale(tx, ticket)
-    person_name = await desk.person_name(tx, target, locale)
-    await desk.to_person(tx, ticket, desk.p(locale, D.CLAIMED_PERSON, name=person_name), locale)
+    await desk.to_person(tx, ticket, await desk.claimed_text(tx, target, locale), locale)
 
 
 async def close(desk: Desk, t: InThread) -> None:

@@ -101,6 +101,13 @@ class Desk:
         first = await tickets.first_name(conn, user_id) if user_id else None
         return first or self.p(locale, D.DEFAULT_NAME)
 
+    async def claimed_text(self, conn: Conn, user_id: str | None, locale: str) -> str:
+        """What the person reads when a mediator takes the request, with or without a name."""
+        first = await tickets.first_name(conn, user_id) if user_id else None
+        if first:
+            return self.p(locale, D.CLAIMED_PERSON, name=first)
+        return self.p(locale, D.CLAIMED_PERSON_UNNAMED)
+
     async def to_thread(self, conn: Conn, ticket: Ticket, text: str) -> None:
         await self.thread_content(conn, ticket, plain_notice(text))
 
@@ -308,9 +315,7 @@ class Desk:
         await self.to_thread(tx, ticket, self.m(D.TAKEN_BY_YOU, number=str(ticket.number)))
         await self.edit_root(tx, ticket, taken_by=name)
         locale = await self.person_locale(tx, ticket)
-        person_name = await self.person_name(tx, mediator, locale)
-        await self.to_person(tx, ticket, self.p(locale, D.CLAIMED_PERSON, name=person_name),
-                              locale)
+        await self.to_person(tx, ticket, await self.claimed_text(tx, mediator, locale), locale)
 
     async def edit_root(self, tx: Conn, ticket: Ticket, *, taken_by: str | None = None,
                          closed: bool = False) -> None:

@@ -14,6 +14,10 @@ WAIT_OPEN = N_("L'équipe est là en ce moment.")
 WAIT_CLOSED = N_("L'équipe n'est pas là en ce moment. Elle revient {when}.")
 WAIT_CLOSED_UNKNOWN = N_("L'équipe n'est pas là en ce moment. Elle vous répondra dès son retour.")
 CLAIMED_PERSON = N_("{name}, de l'équipe, a pris votre demande. {name} va vous répondre ici.")
+# when the mediator has set no first name (!nom): not "Une personne de l'équipe, de l'équipe"
+CLAIMED_PERSON_UNNAMED = N_(
+    "Une personne de l'équipe a pris votre demande. Elle va vous répondre ici."
+)
 CLOSED_PERSON = N_("La conversation avec l'équipe est terminée. Merci de votre confiance.")
 SILENT_PERSON = N_(
     "Je ferme la demande, car vous n'avez pas écrit depuis longtemps. "
