@@ -168,8 +168,8 @@ def written_in(text: str) -> str | None:
     (lingua-language-detector) names the others, on messages long enough to tell.
     """
     served = detect(text)
-    if served == "ar" or len(_words(text)) < 3:
-        return served
+    if served in ("ar", "fr") or len(_words(text)) < 3:
+        return served  # French words or Arabic script: no need to wake the library up
     values = _lingua().compute_language_confidence_values(text)
     if values:
         best = str(values[0].language.iso_code_639_1.name).lower()
