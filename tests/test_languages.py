@@ -272,7 +272,7 @@ async def test_language_list_then_number_during_handover(
     await wait_thread(a, room, bot, root_id, "after the switch")
     assert "2" not in thread_bodies(a, room, bot, root_id)
     await in_thread_send(a, room, root_id, "!prendre")
-    await wait_body(p, dm, bot, "from the team, has taken your request")
+    await wait_body(p, dm, bot, "A person from the team has taken your request. They will answer you here.")
 
 
 # --------------------------------------------------------------------------- distress
