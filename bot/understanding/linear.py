@@ -29,13 +29,27 @@ Vector = tuple[NDArray[np.intp], Floats]  # feature rows, their l2-normalised tf
 @dataclass(frozen=True, slots=True)
 class Group:
     classes: tuple[str, ...]
-    coef: Floats  # features x classes
+    coef: Floats  # features x classes, or only the rows ``rows`` names
     intercept: Floats  # one per class
+    rows: NDArray[np.int32] | None = None  # feature -> row of ``coef`` (-1: all weights zero)
+
+    @classmethod
+    def compact(cls, classes: tuple[str, ...], coef: Floats, intercept: Floats) -> Group:
+        """Keep only the features with a weight: a model of a few answers trained on a few
+        hundred examples leaves most of the vocabulary at zero (tens of MB saved)."""
+        used = np.flatnonzero(np.any(coef != 0, axis=1))
+        rows = np.full(coef.shape[0], -1, dtype=np.int32)
+        rows[used] = np.arange(len(used), dtype=np.int32)
+        return cls(classes, np.ascontiguousarray(coef[used]), intercept, rows)
 
     def scores(self, vector: Vector | None) -> Floats:
         if vector is None:
             return self.intercept.copy()
         index, values = vector
+        if self.rows is not None:
+            positions = self.rows[index].astype(np.intp)
+            kept = positions >= 0
+            index, values = positions[kept], values[kept]
         result: Floats = values @ self.coef[index] + self.intercept
         return result
 
@@ -68,6 +82,8 @@ class LinearModel:
         for i, name in enumerate(names):
             arrays[f"coef{i}"] = self.groups[name].coef
             arrays[f"intercept{i}"] = self.groups[name].intercept
+            if self.groups[name].rows is not None:
+                arrays[f"rows{i}"] = self.groups[name].rows
         meta = {"vocabulary": self.vocabulary, "groups": [
             {"name": n, "classes": list(self.groups[n].classes)} for n in names]}
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
@@ -81,6 +97,7 @@ class LinearModel:
         with np.load(path) as data:
             meta: dict[str, Any] = json.loads(bytes(data["meta"]).decode())
             groups = {g["name"]: Group(tuple(g["classes"]), data[f"coef{i}"].astype(np.float32),
-                                       data[f"intercept{i}"].astype(np.float32))
+                                       data[f"intercept{i}"].astype(np.float32),
+                                       data.get(f"rows{i}", None))
                       for i, g in enumerate(meta["groups"])}
             return cls(dict(meta["vocabulary"]), data["idf"].astype(np.float32), groups)

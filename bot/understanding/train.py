@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from bot.understanding.linear import Group, LinearModel
 log = logging.getLogger(__name__)
 
 URGENCE = "urgence"
-FORMAT = "relais-understanding-6"  # change it when features or training change
+FORMAT = "relais-understanding-7"  # change it when features or training change
 TOPIC_C = 0.5
 DISTRESS_C = 0.5
 DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
@@ -187,15 +188,15 @@ def _node_groups(model: Any) -> dict[str, Group]:
     out: dict[str, Group] = {}
     for topic in sorted({n.split(":", 1)[0] for n in names}):
         columns = [i for i, n in enumerate(names) if n.startswith(f"{topic}:")]
-        out[f"nodes:{topic}"] = Group(tuple(names[i] for i in columns),
-                                      np.ascontiguousarray(coef[:, columns]), intercept[columns])
+        out[f"nodes:{topic}"] = Group.compact(tuple(names[i] for i in columns),
+                                              coef[:, columns], intercept[columns])
     return out
 
 
 def _hash(samples: Sequence[Sample]) -> str:
-    import sklearn
-
-    digest = hashlib.sha256(f"{FORMAT}|{sklearn.__version__}|{TOPIC_C}|{DISTRESS_C}|"
+    # the version from the package metadata: importing scikit-learn costs ~100 MB, and a start
+    # from the cache must not pay it
+    digest = hashlib.sha256(f"{FORMAT}|{metadata.version('scikit-learn')}|{TOPIC_C}|{DISTRESS_C}|"
                             f"{DISTRESS_WEIGHT}".encode())
     for s in samples:
         digest.update(json.dumps([s.text, s.label, s.weight], ensure_ascii=False).encode())

@@ -63,3 +63,21 @@ def test_unreadable_cache_is_trained_again(tmp_path: Path) -> None:
         f.write_bytes(b"not a model")
     models = train(samples, tmp_path)
     assert "t:caf" in models.model.groups["main"].classes
+
+
+def test_a_compact_group_scores_as_the_dense_one() -> None:
+    from bot.understanding.linear import Group
+
+    rng = np.random.default_rng(3)
+    coef = rng.normal(size=(50, 4)).astype(np.float32)
+    coef[rng.random(50) < 0.7] = 0.0  # most features carry no weight for these classes
+    intercept = rng.normal(size=4).astype(np.float32)
+    dense = Group(("a", "b", "c", "d"), coef, intercept)
+    compact = Group.compact(("a", "b", "c", "d"), coef, intercept)
+    assert compact.coef.shape[0] < coef.shape[0]
+    for _ in range(20):
+        index = rng.choice(50, size=12, replace=False).astype(np.intp)
+        values = rng.random(12).astype(np.float32)
+        assert np.allclose(dense.scores((index, values)), compact.scores((index, values)),
+                           atol=1e-5)
+    assert np.allclose(compact.scores(None), intercept)
