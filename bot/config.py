@@ -54,7 +54,7 @@ class MediatorsConfig:
 
 @dataclass(frozen=True, slots=True)
 class PrivacyConfig:
-    organisation: str = "l'équipe Relais"
+    organisation: str = "Relais"  # a name, read inside every language's sentence
     contact: str = "voir le site de votre structure"
     state_days: int = 30
     ticket_days: int = 7
@@ -250,7 +250,7 @@ def _mediators(data: dict[str, Any], room: str) -> MediatorsConfig:
 def _privacy(data: dict[str, Any]) -> PrivacyConfig:
     return PrivacyConfig(
         organisation=_get(data, "privacy.organisation", str, required=False,
-                          default="l'équipe Relais"),
+                          default="Relais"),
         contact=_get(data, "privacy.contact", str, required=False,
                      default="voir le site de votre structure"),
         state_days=_get(data, "privacy.state_days", int, required=False, default=30),

@@ -43,7 +43,7 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]{2}")
 class Identity:
     """Who runs this Relais, for the first-contact message (from config)."""
 
-    organisation: str = "l'équipe Relais"
+    organisation: str = "Relais"  # a name, read inside every language's sentence
     contact: str = "voir le site de votre structure"
     retention_days: int = 30
 
