@@ -177,18 +177,24 @@ class _Checker:
         if isinstance(node, ScalarNode) and node.tag != "tag:yaml.org,2002:null":
             # a single keyword, or "a, b, c": accept it, people write lists that way
             return tuple(w.strip() for w in str(node.value).split(",") if w.strip())
-        items = self.sequence(node, what)
-        out: list[str] = []
-        for item in items or ():
-            value = self.text(item, f"a keyword in {what}")
+        hint = "punctuation and emoji are ignored when matching: write a word"
+        return tuple(value for _, value in self.texts_with_letters(node, what, "a keyword", hint))
+
+    def texts_with_letters(self, node: YNode, what: str, one: str,
+                           hint: str) -> list[tuple[YNode, str]]:
+        """(item, text) of each item of a list that holds letters or digits; the others are
+        reported once, with ``hint``. ``one``: "a keyword", "an example"."""
+        noun = one.split(" ", 1)[-1]
+        out: list[tuple[YNode, str]] = []
+        for item in self.sequence(node, what) or ():
+            value = self.text(item, f"{one} in {what}")
             if value is None:
                 continue
             if not normalise(value):
-                self.error(item, f"the keyword '{value}' has no letters or digits",
-                           "punctuation and emoji are ignored when matching: write a word")
+                self.error(item, f"the {noun} '{value}' has no letters or digits", hint)
                 continue
-            out.append(value)
-        return tuple(out)
+            out.append((item, value))
+        return out
 
 
 def _shape_hint(node: YNode) -> str:
@@ -404,14 +410,8 @@ def _examples(c: _Checker, fields: dict[str, tuple[ScalarNode, YNode]], what: st
             c.error(value, f"{what} {key} must be a list",
                     "write one example per line, each starting with '- '")
             continue
-        for item in c.sequence(value, f"{what} {key}") or ():
-            text = c.text(item, f"an example in {what} {key}")
-            if text is None:
-                continue
-            if not normalise(text):
-                c.error(item, f"the example '{text}' has no letters or digits",
-                        "write a message as a person would send it")
-                continue
+        for item, text in c.texts_with_letters(value, f"{what} {key}", "an example",
+                                               "write a message as a person would send it"):
             out.append(Example(text=text, locale=locale, where=c.at(item)))
     return tuple(out)
 
