@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-PLACEHOLDER = re.compile(r"CHANGE[_ ]?ME|<[^>]+>|example\.(?:org|com)|xxx", re.IGNORECASE)
+PLACEHOLDER = re.compile(r"CHANGE[_ ]?ME|<[^>]+>|example\.(?:org|com)|(?<![a-z0-9])xxx(?![a-z0-9])",
+                         re.IGNORECASE)  # not the "XXX" a generated room id may hold
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
