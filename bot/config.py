@@ -47,6 +47,8 @@ class OfficeHours:
 class MediatorsConfig:
     room: str
     power_level: int = 0
+    # !recharger replaces the dialogues everyone reads: room moderators by default
+    reload_power_level: int = 50
     reminder_minutes: int = 10
     person_silent_hours: int = 48
     locale: str = "fr"
@@ -239,6 +241,8 @@ def _mediators(data: dict[str, Any], room: str) -> MediatorsConfig:
     return MediatorsConfig(
         room=room,
         power_level=_get(data, "mediators.power_level", int, required=False, default=0),
+        reload_power_level=_get(data, "mediators.reload_power_level", int, required=False,
+                                default=50),
         reminder_minutes=_get(data, "mediators.reminder_minutes", int, required=False,
                               default=10),
         person_silent_hours=_get(data, "mediators.person_silent_hours", int, required=False,
