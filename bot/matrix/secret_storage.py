@@ -12,8 +12,10 @@ Pure functions over bytes and JSON-shaped dicts: no network, no nio. The client-
   HKDF-SHA-256 (32 zero bytes of salt, the secret's name as info, 64 bytes: AES key then
   HMAC key), AES-CTR-256 with an IV whose bit 63 is 0, HMAC-SHA-256 over the ciphertext.
 
-Every primitive comes from ``cryptography`` (AES-CTR, HMAC, HKDF, PBKDF2); only base58, an
-encoding rather than a cipher, is written here. Output base64 is unpadded; input accepts both.
+Every primitive comes from ``cryptography`` (AES-CTR, HMAC, HKDF, PBKDF2); base58 and the
+recovery key's layout, an encoding rather than a cipher, are in ``recovery_key.py`` (re-exported
+here). Output base64 is unpadded; input accepts both. The start-up flow that uses all this
+against the homeserver is ``recovery.py``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
+from bot.matrix.recovery_key import BASE58_ALPHABET as BASE58_ALPHABET
+from bot.matrix.recovery_key import KEY_LENGTH as KEY_LENGTH
+from bot.matrix.recovery_key import RecoveryKeyError as RecoveryKeyError
+from bot.matrix.recovery_key import SecretStorageError as SecretStorageError
+from bot.matrix.recovery_key import _b58decode as _b58decode
+from bot.matrix.recovery_key import _b58encode as _b58encode
+from bot.matrix.recovery_key import decode_recovery_key as decode_recovery_key
+from bot.matrix.recovery_key import encode_recovery_key as encode_recovery_key
+
 ALGORITHM = "m.secret_storage.v1.aes-hmac-sha2"
 PASSPHRASE_ALGORITHM = "m.pbkdf2"
 KEY_EVENT_PREFIX = "m.secret_storage.key."
@@ -44,23 +55,10 @@ CROSS_SIGNING_SECRETS = (
     "m.cross_signing.user_signing",
 )
 
-KEY_LENGTH = 32
 IV_LENGTH = 16
 MAC_LENGTH = 32
-RECOVERY_PREFIX = b"\x8b\x01"
-_DECODED_LENGTH = len(RECOVERY_PREFIX) + KEY_LENGTH + 1  # prefix, key, parity
-BASE58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_BASE58_INDEX = {c: i for i, c in enumerate(BASE58_ALPHABET)}
 _ZERO_SALT = bytes(32)
 _ZERO_MESSAGE = bytes(32)
-
-
-class SecretStorageError(ValueError):
-    """Base class; ``str(exc)`` is one sentence an admin can act on (never the key itself)."""
-
-
-class RecoveryKeyError(SecretStorageError):
-    """A recovery key that cannot be read: bad character, length, prefix or parity (a typo)."""
 
 
 class WrongKeyError(SecretStorageError):
@@ -89,72 +87,6 @@ def decode_base64(text: str, *, field: str = "value") -> bytes:
     except (binascii.Error, ValueError) as exc:
         raise MalformedError(f"The {field} is not valid base64.") from exc
 
-
-def _b58encode(data: bytes) -> str:
-    number = int.from_bytes(data, "big")
-    out = []
-    while number:
-        number, digit = divmod(number, 58)
-        out.append(BASE58_ALPHABET[digit])
-    zeros = len(data) - len(data.lstrip(b"\0"))  # each leading zero byte is a leading "1"
-    return "1" * zeros + "".join(reversed(out))
-
-
-def _b58decode(text: str) -> bytes:
-    number = 0
-    for char in text:
-        digit = _BASE58_INDEX.get(char)
-        if digit is None:
-            raise RecoveryKeyError(
-                f"The recovery key contains {char!r}, which is not a base58 character "
-                "(0, O, I and l never occur): check it was copied exactly."
-            )
-        number = number * 58 + digit
-    zeros = len(text) - len(text.lstrip("1"))
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big") if number else b""
-    return b"\0" * zeros + body
-
-
-def _parity(data: bytes) -> int:
-    parity = 0
-    for byte in data:
-        parity ^= byte
-    return parity
-
-
-def encode_recovery_key(key: bytes) -> str:
-    """The recovery key shown to a person: ``EsT… …`` in groups of 4 characters."""
-    _require_key(key)
-    raw = RECOVERY_PREFIX + key
-    encoded = _b58encode(raw + bytes([_parity(raw)]))
-    return " ".join(encoded[i : i + 4] for i in range(0, len(encoded), 4))
-
-
-def decode_recovery_key(text: str) -> bytes:
-    """The 32-byte key from a recovery key; whitespace anywhere is ignored.
-
-    Raises :class:`RecoveryKeyError` on a character outside base58, a wrong length, a wrong
-    prefix (not a Matrix recovery key) or a wrong parity byte (most typos land here).
-    """
-    compact = "".join(text.split())
-    if not compact:
-        raise RecoveryKeyError("The recovery key is empty.")
-    raw = _b58decode(compact)
-    if len(raw) != _DECODED_LENGTH:
-        raise RecoveryKeyError(
-            f"The recovery key decodes to {len(raw)} bytes instead of {_DECODED_LENGTH}: "
-            "a character is missing or extra."
-        )
-    if raw[:2] != RECOVERY_PREFIX:
-        raise RecoveryKeyError(
-            "The recovery key does not decode to a Matrix recovery key (wrong prefix): "
-            "a character is missing or extra, or this is another kind of key."
-        )
-    if _parity(raw[:-1]) != raw[-1]:
-        raise RecoveryKeyError(
-            "The recovery key's check byte does not match: a character was mistyped."
-        )
-    return raw[2:-1]
 
 
 # --------------------------------------------------------------------------- keys
