@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from bot.cli.common import config_or_explain, setup_logging
+from bot.preflight import first_failure, local_checks
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -15,6 +16,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     config = config_or_explain(args.config)
     if config is None:
+        return 2
+    refused = first_failure(local_checks(config))
+    if refused is not None:  # before the app: a silent French-only bot is worse than none
+        print(f"Relais cannot start: {refused.detail}", file=sys.stderr)
         return 2
     setup_logging(config.log_level)
     try:
