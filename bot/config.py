@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from bot.matrix.recovery_key import RecoveryKeyError, decode_recovery_key, default_key_file
+
 PLACEHOLDER = re.compile(r"CHANGE[_ ]?ME|<[^>]+>|example\.(?:org|com)|(?<![a-z0-9])xxx(?![a-z0-9])",
                          re.IGNORECASE)  # not the "XXX" a generated room id may hold
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -34,6 +36,12 @@ class MatrixConfig:
     device_name: str = "Relais"
     store_path: Path = Path("data/matrix")
     allowed_servers: tuple[str, ...] = ()
+    #: the device an access token was issued for (MAS compatibility token); checked by /whoami
+    device_id: str | None = None
+    #: the secret-storage recovery key, from RELAIS_RECOVERY_KEY or the config (None: not given)
+    recovery_key: str | None = None
+    #: where the recovery key is written once on first start, and read from if it is there
+    recovery_key_file: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +184,7 @@ def parse(data: Any, base: Path = Path(".")) -> Config:
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError(f"The setting 'logging.level' must be DEBUG, INFO, WARNING or ERROR, "
                           f"not '{level}'.")
+    store_path = _path(data, base, "matrix.store_path", "data/matrix")
     return Config(
         matrix=MatrixConfig(
             homeserver=homeserver.rstrip("/"),
@@ -183,8 +192,12 @@ def parse(data: Any, base: Path = Path(".")) -> Config:
             password=password,
             access_token=token,
             device_name=_get(data, "matrix.device_name", str, required=False, default="Relais"),
-            store_path=_path(data, base, "matrix.store_path", "data/matrix"),
+            store_path=store_path,
             allowed_servers=tuple(str(s) for s in allowed),
+            device_id=_device_id(data, token),
+            recovery_key=_recovery_key(data),
+            recovery_key_file=_path(data, base, "matrix.recovery_key_file",
+                                    str(default_key_file(store_path))),
         ),
         mediators=_mediators(data, room),
         dialogues=dialogues,
@@ -217,6 +230,35 @@ def _account(data: dict[str, Any]) -> tuple[str, str, str | None, str | None]:
             "needs one to log in."
         )
     return homeserver, user_id, password, token
+
+
+def _device_id(data: dict[str, Any], token: str | None) -> str | None:
+    """Only meaningful with a token: a password login makes its own device."""
+    device_id: str | None = _get(data, "matrix.device_id", str, required=False)
+    if device_id is not None and not token:
+        raise ConfigError("The setting 'matrix.device_id' goes with 'matrix.access_token': "
+                          "remove it, or add the token that was issued for this device.")
+    if device_id is not None and not re.fullmatch(r"[^\s]{1,255}", device_id):
+        raise ConfigError(f"The setting 'matrix.device_id' must be a device id like ABCDEFGHIJ, "
+                          f"not '{device_id}'.")
+    return device_id
+
+
+def _recovery_key(data: dict[str, Any]) -> str | None:
+    """Checked here (base58, prefix, parity) so a typo is named before any network call."""
+    from_env = bool(os.environ.get("RELAIS_RECOVERY_KEY"))
+    key = os.environ["RELAIS_RECOVERY_KEY"] if from_env else _get(
+        data, "matrix.recovery_key", str, required=False)
+    if not key:
+        return None
+    where = "the environment variable RELAIS_RECOVERY_KEY" if from_env else \
+        "the setting 'matrix.recovery_key'"
+    try:
+        decode_recovery_key(key)
+    except RecoveryKeyError:
+        raise ConfigError(f"The recovery key in {where} cannot be read (a character is wrong, "
+                          "missing or extra): copy it again exactly.") from None
+    return str(key)
 
 
 def _mediators_room(data: dict[str, Any]) -> str:

@@ -7,7 +7,9 @@ a user-signing key; the self-signing key signs the bot's device.
 
 The private keys are kept in `store_path/cross_signing.json` (mode 0600) beside nio's E2E
 store and reused for ever: a new master key is a new identity, which Element shows to every
-person as a warning. Replacing the server's keys needs the account password
+person as a warning. They are also kept in secret storage behind the recovery key
+(recovery.py, which runs first and restores them into an empty store), so a lost store is
+never a silent new identity. Replacing the server's keys needs the account password
 (user-interactive auth); the very first upload does not (MSC3967, Synapse >= 1.108).
 """
 
@@ -31,6 +33,7 @@ from signedjson.key import (
 )
 from signedjson.sign import SignatureVerifyException, sign_json, verify_signed_json
 
+from bot.matrix.errors import IdentityFailure, StoreOfAnotherAccount
 from bot.matrix.http import MatrixHTTPError, matrix_request, request_with_uia
 from bot.matrix.private import write_private_json
 
@@ -103,8 +106,7 @@ def load_keys(store_path: Path, user_id: str) -> CrossSigningKeys | None:
         return None
     data = json.loads(path.read_text())
     if data.get("user_id") != user_id:
-        log.warning("cross-signing keys on disk belong to another account; ignoring them")
-        return None
+        raise StoreOfAnotherAccount("the cross-signing keys in the store are another account's")
     return CrossSigningKeys(
         user_id=user_id,
         master=data["master"],
@@ -124,7 +126,7 @@ def save_keys(store_path: Path, keys: CrossSigningKeys) -> None:
     })
 
 
-def _server_public(query: Mapping[str, Any], field: str, user_id: str) -> str | None:
+def server_public(query: Mapping[str, Any], field: str, user_id: str) -> str | None:
     obj = query.get(field, {}).get(user_id)
     if not isinstance(obj, dict):
         return None
@@ -166,16 +168,13 @@ async def bootstrap(client: AsyncClient, store_path: Path, password: str | None)
     assert user_id and device_id
     keys = load_keys(store_path, user_id)
     query = await query_own_keys(client)
-    server_master = _server_public(query, "master_keys", user_id)
-    server_ssk = _server_public(query, "self_signing_keys", user_id)
+    server_master = server_public(query, "master_keys", user_id)
+    server_ssk = server_public(query, "self_signing_keys", user_id)
 
     if keys is None:
+        if server_master is not None:  # recovery.py restores them first; never a silent reset
+            raise IdentityFailure("needs-key")
         keys = CrossSigningKeys.generate(user_id)
-        if server_master is not None:
-            log.warning(
-                "the account already has cross-signing keys but ours are lost; replacing them "
-                "(people will see that the bot's identity changed)"
-            )
         must_upload = True
     else:
         must_upload = server_master != keys.public(keys.master) or server_ssk != keys.public(

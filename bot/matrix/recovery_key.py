@@ -9,6 +9,8 @@ can check a typed key without loading any cryptography.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 KEY_LENGTH = 32
 RECOVERY_PREFIX = b"\x8b\x01"
 _DECODED_LENGTH = len(RECOVERY_PREFIX) + KEY_LENGTH + 1  # prefix, key, parity
@@ -91,3 +93,9 @@ def decode_recovery_key(text: str) -> bytes:
         )
     return raw[2:-1]
 
+
+
+def default_key_file(store_path: Path) -> Path:
+    """Where the first start writes the recovery key: beside the store, not in it, so that a
+    lost store does not take the key away with it."""
+    return store_path.parent / f"{store_path.name}-recovery-key.txt"

@@ -4,29 +4,38 @@ the mediators' room.
 The device id and access token are saved in `store_path/credentials.json` (mode 0600) and
 restored on every start: a new device would mean new keys that every person's client has to
 learn again. A password login happens only on the very first start, or when the saved token
-was revoked (then with the same device id).
+was revoked (then with the same device id). On homeservers behind the Matrix Authentication
+Service a password login may be refused: the admin gives a token issued for a device
+(`matrix.access_token` + `matrix.device_id`), checked with /whoami, and that device is kept.
+The bot never logs out. Right after login, recovery.py makes sure the store holds the
+account's cross-signing identity (restored from secret storage into an empty store).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from nio import AsyncClient, JoinError, LoginResponse, RoomResolveAliasResponse
 
-from bot.matrix.errors import AccessTokenRefused, LoginRefused, MediatorsRoomUnavailable
+from bot.matrix.errors import (
+    AccessTokenRefused,
+    LoginRefused,
+    MediatorsRoomUnavailable,
+    StoreOfAnotherAccount,
+    TokenRejected,
+)
 from bot.matrix.http import MatrixHTTPError, matrix_request, request_with_uia
 from bot.matrix.private import write_private_json
+from bot.matrix.recovery import RecoverySettings, Retry, prepare_identity
 
 log = logging.getLogger("bot.matrix.transport")
 
 CREDENTIALS_FILE = "credentials.json"
 
-#: Transport._retry: retry a start-up request through outages (what, call) -> result.
-Retry = Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+__all__ = ["CREDENTIALS_FILE", "Account", "Retry", "join_mediators_room"]
 
 
 class Account:
@@ -40,15 +49,30 @@ class Account:
         self.access_token = access_token
         self.device_name = device_name
         self.store_path = store_path
+        self.device_id: str | None = None
+        self.recovery = RecoverySettings.beside(store_path)
+
+    def configure(self, device_id: str | None, recovery: RecoverySettings) -> None:
+        """The token's device and the recovery key, from the config (the transport has neither)."""
+        self.device_id = device_id
+        self.recovery = recovery
 
     async def login(self, client: AsyncClient, retry: Retry) -> bool:
-        """Restore the saved device if any; returns True when a new device was created."""
+        """Log in (or restore the device), then make sure the store holds the identity.
+
+        Returns True when a new device was created by a password login.
+        """
+        fresh = await self._login(client, retry)
+        await prepare_identity(client, self.store_path, self.recovery, retry)
+        return fresh
+
+    async def _login(self, client: AsyncClient, retry: Retry) -> bool:
+        if self.access_token:  # the configured token wins: the admin may have renewed it
+            await self._with_token(client, self.access_token, retry)
+            return False
         creds = self._saved()
         if creds:
             await self._restore(client, creds, retry)
-            return False
-        if self.access_token:
-            await self._with_token(client, self.access_token, retry)
             return False
         if not self.password:
             raise LoginRefused("neither a password nor an access token is configured")
@@ -61,8 +85,10 @@ class Account:
         if not path.exists():
             return {}
         creds: dict[str, Any] = json.loads(path.read_text())
-        if creds.get("user_id") != self.user_id or creds.get("homeserver") != self.homeserver:
-            log.warning("saved credentials are for another account; logging in anew")
+        if creds.get("user_id") != self.user_id:
+            raise StoreOfAnotherAccount("the saved credentials are another account's")
+        if creds.get("homeserver") != self.homeserver:
+            log.warning("saved credentials are for another homeserver address; logging in anew")
             return {}
         return creds
 
@@ -78,12 +104,23 @@ class Account:
         await self._password_login(client, retry)
 
     async def _with_token(self, client: AsyncClient, token: str, retry: Retry) -> None:
+        """/whoami must name our account and the configured device; that device is kept."""
         client.access_token = token
         status, who = await retry("whoami", lambda: _whoami(client))
-        if status != 200 or not who.get("device_id"):
-            raise AccessTokenRefused("the configured access token is not valid or has no device")
-        client.restore_login(self.user_id, str(who["device_id"]), token)
+        if status == 401 or who.get("errcode") == "M_UNKNOWN_TOKEN":
+            raise AccessTokenRefused("the configured access token is unknown, expired or revoked")
+        if status != 200:
+            raise MatrixHTTPError(status, who)
+        if who.get("user_id") != self.user_id:
+            raise TokenRejected("account")
+        device_id = who.get("device_id")
+        if not isinstance(device_id, str) or not device_id:
+            raise TokenRejected("no-device")
+        if self.device_id is not None and device_id != self.device_id:
+            raise TokenRejected("device")
+        client.restore_login(self.user_id, device_id, token)
         self.save_credentials(client)
+        log.info("logged in with the configured access token")
 
     async def _password_login(self, client: AsyncClient, retry: Retry) -> None:
         password = self.password
