@@ -23,8 +23,10 @@ from bot.desk import Desk
 from bot.dialogue.engine import Engine
 from bot.dialogue.loader import load
 from bot.i18n import CatalogError, Catalogs
+from bot.matrix import advice
 from bot.matrix.errors import AccessTokenRefused, LoginRefused, MediatorsRoomUnavailable
 from bot.matrix.http import MatrixHTTPError
+from bot.matrix.recovery import RecoverySettings
 from bot.matrix.rooms import RoomPolicy
 from bot.matrix.transport import Transport
 from bot.metrics import Metrics, start_metrics
@@ -76,6 +78,8 @@ class App:
             RoomPolicy(config.mediators.room, config.matrix.allowed_servers),
             events.SyncTokenStore(db),
         )
+        transport.account.configure(config.matrix.device_id, RecoverySettings(
+            config.matrix.recovery_key, config.matrix.recovery_key_file))
         try:
             await transport.start()
         except Exception as exc:
@@ -151,13 +155,15 @@ class App:
 def _explain_start(config: Config, exc: Exception) -> str:
     """One sentence naming the setting to fix, chosen by the error's type."""
     text = str(exc) or type(exc).__name__
+    if (known := advice.sentence(exc)) is not None:  # the token's and the identity's
+        return known
     if isinstance(exc, LoginRefused):
         return ("The homeserver refused the login: check 'matrix.user_id' and "
                 "'matrix.password'.")
     if isinstance(exc, AccessTokenRefused) or (
         isinstance(exc, MatrixHTTPError) and exc.body.get("errcode") == "M_UNKNOWN_TOKEN"
     ):
-        return "The homeserver refused 'matrix.access_token': it is wrong or expired."
+        return advice.TOKEN_REFUSED
     if isinstance(exc, MatrixHTTPError) and exc.status in (401, 403):
         return ("The homeserver refused the login: check 'matrix.user_id' and "
                 "'matrix.password'.")
