@@ -41,7 +41,7 @@ class MatrixConfig:
     #: the secret-storage recovery key, from RELAIS_RECOVERY_KEY or the config (None: not given)
     recovery_key: str | None = None
     #: where the recovery key is written once on first start, and read from if it is there
-    recovery_key_file: Path | None = None
+    recovery_key_file: Path = Path("data/matrix-recovery-key.txt")
 
 
 @dataclass(frozen=True, slots=True)
