@@ -52,6 +52,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     render = {"table": stats.to_table, "csv": stats.to_csv, "json": stats.to_json,
               "html": stats.to_html}[args.format]
     text = render(report)
+    if args.format == "csv":  # what each figure counts, under the figures
+        text += "\n" + stats.to_csv(report, "definitions")
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"written: {args.output}")

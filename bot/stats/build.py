@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 from bot.stats.model import (
@@ -108,7 +108,7 @@ async def report(
     if k < 1:
         raise ValueError("k must be at least 1")
     titles = titles or {}
-    raw = _group(await counter_rows(db, start, end), by)
+    raw = _group(with_started(await counter_rows(db, start, end)), by)
     if by == "outcome":
         columns: tuple[str, ...] = (COUNT_COLUMN,)
     else:
@@ -135,6 +135,32 @@ async def report(
         satisfaction_mean=mean,
         histograms=await _histograms(db, start, end, k),
     )
+
+
+def with_started(rows: Sequence[CounterRow]) -> list[CounterRow]:
+    """The rows, with "entered" raised to at least "handed_over" in each (day, topic, locale).
+
+    The engine counts a conversation when it reaches a topic; a person who asks for a human
+    (or is in distress) at once never reaches one, and a report showed "0 conversations
+    commencées" next to "1 transmise". A ticket is opened once per conversation, so each
+    cell's started conversations are at least its handovers: the difference is added as an
+    "entered" row without an entry. Done when reading, so existing databases add up too.
+    """
+    entered: dict[tuple[date, str, str], int] = defaultdict(int)
+    handed: dict[tuple[date, str, str], int] = defaultdict(int)
+    for row in rows:
+        cell = (row.day, row.topic, row.locale)
+        if row.outcome is Outcome.ENTERED:
+            entered[cell] += row.count
+        elif row.outcome is Outcome.HANDED_OVER:
+            handed[cell] += row.count
+    extra = [
+        CounterRow(day=day, topic=topic, entry="", outcome=Outcome.ENTERED, locale=locale,
+                   distress=False, count=count - entered[(day, topic, locale)])
+        for (day, topic, locale), count in handed.items()
+        if count > entered[(day, topic, locale)]
+    ]
+    return [*rows, *extra]
 
 
 def _group(rows: Iterable[CounterRow], by: str) -> dict[str, dict[str, int]]:

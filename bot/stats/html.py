@@ -5,6 +5,12 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from bot.stats.definitions import (
+    METRIC_DEFINITIONS,
+    OUTCOME_DEFINITIONS,
+    SATISFACTION_DEFINITION,
+    figure_definitions,
+)
 from bot.stats.model import BUCKET_TEXT, BY_HEADINGS, BY_TITLES, OUTCOME_LABELS, Figure, Report
 from bot.stats.plain import _decimal, _note, period_text
 from bot.store.counters import (
@@ -40,6 +46,9 @@ th, td { padding: 4px 8px; border-bottom: 1px solid #e4e5ee; text-align: right; 
 th:first-child, td:first-child { text-align: left; }
 .note { color: var(--muted); font-size: .9rem; }
 .scroll { overflow-x: auto; }
+dl.definitions { margin: 12px 0 0; font-size: .9rem; color: var(--muted); }
+dl.definitions dt { font-weight: 600; color: var(--ink); }
+dl.definitions dd { margin: 0 0 6px; }
 @media print { body { background: #fff; } section, .card { box-shadow: none;
                border: 1px solid #ddd; } }
 """
@@ -92,17 +101,30 @@ def _html_table(report: Report) -> str:
         body.append(f"<tr><td><strong>Total</strong></td>{cells}</tr>")
     return (
         f'<div class="scroll"><table><thead><tr><th>{_e(BY_HEADINGS[report.by])}</th>{head}'
-        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+        f"</tr></thead><tbody>{''.join(body)}</tbody></table></div>{_definitions(report)}"
     )
+
+
+def _definitions(report: Report) -> str:
+    """Under the table: what each of its figures counts, one sentence each."""
+    items = "".join(f"<dt>{_e(label)}</dt><dd>{_e(sentence)}</dd>"
+                    for _, label, sentence in figure_definitions(report))
+    return f'<dl class="definitions">{items}</dl>'
+
+
+def _said(sentence: str) -> str:
+    return f'<p class="note definition">{_e(sentence)}</p>'
 
 
 def _html_sections(report: Report, mean: str) -> list[str]:
     """The charts of the page, in order: breakdown, outcomes, satisfaction, durations."""
     sections = []
     main_items = [(line.label, f) for line, f in report.main_values()]
+    under = (_definitions(report) if report.by == "outcome"
+             else _said(OUTCOME_DEFINITIONS[Outcome.ENTERED.value]))
     sections.append(
         f"<section><h2>{_e(BY_TITLES[report.by])}</h2>"
-        f"{bar_chart(BY_TITLES[report.by], main_items, 'chart-main')}</section>"
+        f"{bar_chart(BY_TITLES[report.by], main_items, 'chart-main')}{under}</section>"
     )
     if report.by != "outcome":
         outcome_items = [
@@ -110,7 +132,8 @@ def _html_sections(report: Report, mean: str) -> list[str]:
         ]
         sections.append(
             "<section><h2>Ce qui s'est passé</h2>"
-            f"{bar_chart('Ce qui s’est passé', outcome_items, 'chart-outcomes')}</section>"
+            f"{bar_chart('Ce qui s’est passé', outcome_items, 'chart-outcomes')}"
+            f"{_definitions(report)}</section>"
         )
     sat_items = [(f"{score} sur 5", f) for score, f in report.satisfaction]
     published = sum(f.shown for _, f in report.satisfaction)
@@ -127,13 +150,14 @@ def _html_sections(report: Report, mean: str) -> list[str]:
     sections.append(
         "<section><h2>Satisfaction des personnes accompagnées</h2>"
         f"{bar_chart('Satisfaction (note de 1 à 5)', sat_items, 'chart-satisfaction')}"
-        f"{sat_note}</section>"
+        f"{sat_note}{_said(SATISFACTION_DEFINITION)}</section>"
     )
     for hist in report.histograms:
         items = [(BUCKET_TEXT[b], f) for b, f in hist.buckets]
         sections.append(
             f"<section><h2>{_e(hist.label)}</h2>"
-            f"{bar_chart(hist.label, items, f'chart-{hist.metric}')}</section>"
+            f"{bar_chart(hist.label, items, f'chart-{hist.metric}')}"
+            f"{_said(METRIC_DEFINITIONS[hist.metric])}</section>"
         )
     return sections
 

@@ -9,11 +9,16 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.stats.build import _day_label
+from bot.stats.definitions import (
+    METRIC_DEFINITIONS,
+    SATISFACTION_DEFINITION,
+    all_definitions,
+    figure_definitions,
+)
 from bot.stats.model import (
     BUCKET_TEXT,
     BY_HEADINGS,
     BY_TITLES,
-    OUTCOME_LABELS,
     SHORT_LABELS,
     Report,
 )
@@ -66,9 +71,9 @@ def to_table(report: Report) -> str:
     if report.totals:
         rows.append(["Total"] + [f.text for f in report.totals])
     out += _align(rows)
-    if report.by != "outcome":
-        out.append("")
-        out += [f"  {SHORT_LABELS[c]} = {OUTCOME_LABELS[c]}" for c in report.columns]
+    out.append("")
+    out += [f"  {SHORT_LABELS[key]} = {label} : {sentence}" if report.by != "outcome"
+            else f"  {label} : {sentence}" for key, label, sentence in figure_definitions(report)]
     out += ["", "Satisfaction (note de 1 à 5)"]
     out += _align(
         [["Note", "Réponses"]]
@@ -77,9 +82,11 @@ def to_table(report: Report) -> str:
     )
     if report.satisfaction_mean is not None:
         out.append(f"Moyenne : {_decimal(report.satisfaction_mean)}/5")
+    out.append(f"  {SATISFACTION_DEFINITION}")
     for hist in report.histograms:
         out += ["", hist.label]
         out += _align([["Durée", "Nombre"]] + [[BUCKET_TEXT[b], f.text] for b, f in hist.buckets])
+        out.append(f"  {METRIC_DEFINITIONS[hist.metric]}")
     out += ["", _note(report)]
     return "\n".join(out) + "\n"
 
@@ -89,7 +96,8 @@ def _decimal(value: float) -> str:
 
 
 def to_csv(report: Report, section: str = "main") -> str:
-    """One table per call: ``main`` (the breakdown), ``satisfaction`` or ``waits``.
+    """One table per call: ``main`` (the breakdown), ``satisfaction``, ``waits`` or
+    ``definitions`` (what each figure counts; ``bot stats --format csv`` prints it under main).
 
     UTF-8; write it with ``encoding="utf-8-sig"`` if a spreadsheet must open it directly.
     """
@@ -111,8 +119,14 @@ def to_csv(report: Report, section: str = "main") -> str:
         for hist in report.histograms:
             for bucket, fig in hist.buckets:
                 writer.writerow([hist.metric, bucket, fig.text])
+    elif section == "definitions":
+        writer.writerow(["chiffre", "définition"])
+        for key, sentence in all_definitions(report).items():
+            writer.writerow([key, sentence])
     else:
-        raise ValueError(f"unknown CSV section {section!r}: main, satisfaction or waits")
+        raise ValueError(
+            f"unknown CSV section {section!r}: main, satisfaction, waits or definitions"
+        )
     return buffer.getvalue()
 
 
@@ -145,6 +159,7 @@ def to_data(report: Report) -> dict[str, Any]:
             hist.metric: {bucket: f.json_value() for bucket, f in hist.buckets}
             for hist in report.histograms
         },
+        "definitions": all_definitions(report),
     }
 
 
