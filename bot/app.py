@@ -18,10 +18,11 @@ from typing import Any
 
 from aiohttp import ClientError
 
+from bot import reload as reloading
 from bot.config import Config
 from bot.desk import Desk
-from bot.dialogue.engine import Engine
 from bot.dialogue.loader import load
+from bot.dialogue.vanished import ReloadSafeEngine
 from bot.i18n import CatalogError, Catalogs
 from bot.matrix import advice
 from bot.matrix.errors import AccessTokenRefused, LoginRefused, MediatorsRoomUnavailable
@@ -52,6 +53,7 @@ class App:
     router: Router
     desk: Desk
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    reloader: reloading.Reloader | None = None  # SIGHUP and !recharger
 
     @classmethod
     async def create(cls, config: Config) -> App:
@@ -90,14 +92,14 @@ class App:
         room_id = transport.mediators_room_id or config.mediators.room
         from bot.understanding.build import build
 
-        engine = Engine(loaded.tree, build(loaded.tree, Path(config.dialogues)))
-        titles = {t.id: t.title for t in loaded.tree.topics}
+        engine = ReloadSafeEngine(loaded.tree, build(loaded.tree, Path(config.dialogues)))
 
         async def summary() -> str:
             from bot import stats
 
             # the deployment's day, as the counters are kept (not the server's UTC day)
             today = local_day(None, config.mediators.hours.timezone)
+            titles = {t.id: t.title for t in router.engine.tree.topics}  # after a reload too
             report = await stats.report(db, today - timedelta(days=6), today, "topic",
                                         k=config.privacy.k_anonymity, titles=titles)
             return stats.last_days_summary(report)
@@ -108,7 +110,12 @@ class App:
                             config.privacy.state_days)
         router = Router(db, engine, catalogs, desk, transport, identity=identity,
                         timezone=config.mediators.hours.timezone, metrics=_metrics(config))
-        return cls(config, db, transport, router, desk)
+        reloader = reloading.Reloader(
+            Path(config.dialogues), Path(config.locales),
+            lambda fresh: reloading.install(router, desk, fresh), lambda: router.catalogs.locales,
+            announce=reloading.room_announcer(desk, router.kick))
+        reloading.attach(desk, reloader)
+        return cls(config, db, transport, router, desk, reloader=reloader)
 
     async def run(self) -> None:
         """Until stop(): sync, send, tick timers, purge old data."""
@@ -193,6 +200,8 @@ async def serve(config: Config) -> int:
 
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, on_signal)
+    if app.reloader is not None:  # the dialogues and catalogs again, without a restart
+        loop.add_signal_handler(signal.SIGHUP, app.reloader.hangup)
     log.info("Relais is running")
     await app.run()
     return 0

@@ -2,6 +2,7 @@
 
     !prendre (!claim, 👍)  !liberer (!release)  !transferer @x (!transfer)  !fin (!close)
     !oublier (!forget)     !file (!queue)       !nom Prénom (!name)        !stats  !aide (!help)
+    !recharger (!reload): the dialogues and catalogs again (mediators.reload_power_level)
 
 `run` applies the rules every command shares: !aide is for everyone, the others need the
 mediators' power level; room commands answer where they were asked; thread commands need a
@@ -88,6 +89,22 @@ async def stats(desk: Desk, c: Call) -> None:
     await desk.say(c.ev, c.ticket, text)
 
 
+async def reload_(desk: Desk, c: Call) -> None:
+    """One reply where it was asked: the new tree's size, or every problem of a refused one."""
+    from bot import reload
+
+    reloader = reload.reloader_of(desk)
+    if reloader is None:
+        await desk.say(c.ev, c.ticket, desk.m(D.RELOAD_UNAVAILABLE))
+        return
+    if not await reload.may_reload(desk, c.ev.sender):
+        level = str(desk.config.reload_power_level)
+        await desk.say(c.ev, c.ticket, desk.m(D.RELOAD_NOT_ALLOWED, level=level))
+        return
+    result = await reloader.reload()
+    await desk.say(c.ev, c.ticket, reload.report(desk.m, result))
+
+
 # ------------------------------------------------------------------ thread commands
 
 
@@ -169,6 +186,7 @@ TABLE: tuple[Command, ...] = (
     Command("queue", ("queue", "file"), room=queue),
     Command("name", ("name", "nom", "prenom", "prénom"), room=name),
     Command("stats", ("stats",), room=stats),
+    Command("reload", ("reload", "recharger"), room=reload_),
     Command("claim", ("claim", "prendre", "prends", "take"), thread=claim),
     Command("release", ("release", "liberer", "libérer", "rendre"), thread=release),
     Command("transfer", ("transfer", "transferer", "transférer"), thread=transfer,

@@ -71,7 +71,21 @@ HELP = N_(
     "Commandes dans un fil : !prendre (!claim), !liberer (!release), !transferer @personne "
     "(!transfer), !fin (!close), !oublier (!forget).\n"
     "Dans la salle : !file (!queue), !stats, !nom Prénom (!name), !aide (!help).\n"
+    "Pour les responsables : !recharger (!reload) relit les dialogues et les traductions.\n"
     "Un message qui commence par // n'est pas transmis."
 )
 USAGE = N_("Commande inconnue ou incomplète : {command}. Écrivez !aide pour la liste.")
 PERSON_GONE = N_("La personne n'est plus joignable (elle a quitté ou demandé l'effacement).")
+
+# --- reloading the dialogues and catalogs (!recharger, SIGHUP): mediators' locale
+RELOADED = N_("Dialogues et traductions rechargés : {topics} sujets, {nodes} étapes.")
+RELOAD_REFUSED = N_(
+    "Dialogues non rechargés : {count} problème(s). Relais garde les anciens et continue "
+    "de répondre. Corrigez puis recommencez.\n{problems}"
+)
+RELOAD_MORE = N_("… et {count} autre(s) dans le journal du robot.")
+RELOAD_NOT_ALLOWED = N_(
+    "Désolé, recharger les dialogues demande le niveau {level} dans cette salle. "
+    "Demandez à un responsable."
+)
+RELOAD_UNAVAILABLE = N_("Le rechargement n'est pas possible ici. Redémarrez le robot.")
