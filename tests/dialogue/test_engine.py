@@ -33,6 +33,7 @@ from bot.dialogue.model import (
     TopicKind,
     Welcome,
 )
+from bot.dialogue.replies import node_options
 from bot.present import render
 
 DIALOGUES = Path(__file__).resolve().parents[2] / "dialogues"
@@ -286,7 +287,7 @@ def test_stop_ends_the_conversation() -> None:
 def test_help_repeats_the_current_question() -> None:
     state, (_, step) = talk("caf", "aide")
     assert T.HELP in says(step)
-    assert of_type(step.effects, Options)[0] == ENGINE._node_options(node("caf:accueil"))
+    assert of_type(step.effects, Options)[0] == node_options(node("caf:accueil"))
     assert state.node == "caf:accueil"
 
 
