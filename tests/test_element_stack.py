@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from nio import MegolmEvent
 
-from tests.support.app import config_dict
+from tests.support.app import config_dict, write_config
 from tests.support.matrix import PASSWORD, REPO, wait_until
 
 pytestmark = pytest.mark.matrix
@@ -231,7 +231,7 @@ def steps(lines: list[Any], name: str, index: int) -> dict[str, Any]:
     return result
 
 
-async def test_element_keeps_talking_after_a_restart_and_a_lost_store(
+async def test_element_keeps_trusting_the_bot_after_a_restart_and_a_lost_store(
     synapse: Any,
     register_user: Any,
     bot_account: Any,
@@ -240,9 +240,9 @@ async def test_element_keeps_talking_after_a_restart_and_a_lost_store(
 ) -> None:
     """One js-sdk session: the bot restarts (same device), then loses its Matrix store.
 
-    A lost store means a new device and new cross-signing keys (cross_signing.json lived in the
-    store): js-sdk sees a changed identity. Element then shows a warning; what matters here is
-    whether it still shares keys with the new device and decrypts its replies.
+    The lost store comes back with the recovery key the first start wrote (typed into the
+    config, the file deleted as the admin is told to): a new device, signed by the same
+    identity from secret storage, so js-sdk sees no identity change and Element no warning.
     """
     node = js_ready()
     bot = bot_account.user_id
@@ -259,10 +259,18 @@ async def test_element_keeps_talking_after_a_restart_and_a_lost_store(
         proc.start()
         await proc.wait_running()
 
+    key_file = store.parent / f"{store.name}-recovery-key.txt"
+    kept: dict[str, Any] = {}
+
     async def lose_store() -> None:
         rc, _ = await proc.terminate()
         assert rc == 0, proc.tail()
+        kept["keys"] = (store / "cross_signing.json").read_text()
+        recovery_key = key_file.read_text(encoding="utf-8").strip()
+        key_file.unlink()
         shutil.rmtree(store)
+        write_config(proc.config, {**data, "matrix": {**data["matrix"],
+                                                      "recovery_key": recovery_key}})
         proc.start()
         await proc.wait_running()
 
@@ -289,10 +297,12 @@ async def test_element_keeps_talking_after_a_restart_and_a_lost_store(
     (new_device,) = third["devices"]
     assert new_device["device_id"] != first["devices"][0]["device_id"], report
     assert new_device["signedByOwner"] is True, report
-    # Element's "identity was reset" warning: shown after the lost store only, never blocking
-    # (the person never verified the bot; a verified bot would make Element refuse to send).
+    assert (store / "cross_signing.json").read_text() == kept["keys"], report  # same identity
+    assert not key_file.exists(), report  # restored, not a new key written
+    # Element's "identity was reset" warning never appears: the identity is the same one
     approvals = [d["needs_user_approval"] for d in (first, second, third)]
-    assert approvals == [False, False, True], report
+    assert approvals == [False, False, False], report
+    assert all(d["identity_known"] for d in (first, second, third)), report
     for i in range(3):
         reply = steps(lines, "reply", i)
         assert reply["decrypted"], report
