@@ -113,11 +113,6 @@ def default_key_content(key_id: str) -> dict[str, str]:
     return {"key": key_id}
 
 
-def _require_key(key: bytes) -> None:
-    if not isinstance(key, bytes | bytearray) or len(key) != KEY_LENGTH:
-        raise SecretStorageError(f"A secret-storage key is {KEY_LENGTH} bytes.")
-
-
 @dataclass(frozen=True)
 class PassphraseInfo:
     """The ``passphrase`` property: PBKDF2-SHA-512 over a passphrase a person chose."""
