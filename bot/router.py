@@ -140,28 +140,34 @@ class Router:
     # ------------------------------------------------------------------ people
 
     async def _person(self, ev: Incoming) -> None:
-        self.signals.read(ev.room_id, ev.event_id)  # sent in the background, never awaited
+        self.signals.working(ev.room_id)  # "typing…" only if the answer is slow to come
+        try:
+            answered = await self._person_event(ev)
+        finally:
+            self.signals.done(ev.room_id)
+        if not answered:  # relayed to the mediators, a reaction: the receipt says it arrived
+            self.signals.read(ev.room_id, ev.event_id)
+
+    async def _person_event(self, ev: Incoming) -> bool:
+        """Handle one event of a person's DM; True when they get an answer in their room."""
         state = await conversations.load_state(self.db, ev.room_id) or State()
         if ev.kind == "undecryptable":
             await self._reply_only(ev, state, (Say(T.UNDECRYPTABLE),))
-            return
+            return True
         if ev.kind == "reaction":
             async with self.db.transaction() as tx:
                 await events.mark_handled(tx, ev.event_id)
-            return
+            return False
         if ev.kind == "media":
-            await self._person_media(ev, state)
-            return
-        self.signals.typing(ev.room_id, True)
-        try:
-            step = language_policy.step(self.engine, state, ev.body)
-            async with self.db.transaction() as tx:
-                await self._apply(tx, ev, step)
-                await events.mark_handled(tx, ev.event_id)
-        finally:
-            self.signals.typing(ev.room_id, False)
+            return await self._person_media(ev, state)
+        step = language_policy.step(self.engine, state, ev.body)
+        async with self.db.transaction() as tx:
+            answered = await self._apply(tx, ev, step)
+            await events.mark_handled(tx, ev.event_id)
+        return answered
 
-    async def _apply(self, tx: Conn, ev: Incoming, step: Step) -> None:
+    async def _apply(self, tx: Conn, ev: Incoming, step: Step) -> bool:
+        """Write the step's effects; True when the person gets an answer in their room."""
         applied = _Applied(step.state, relaying=any(isinstance(e, Relay) for e in step.effects),
                            day=local_day(None, self.timezone))
         for effect in step.effects:
@@ -175,6 +181,7 @@ class Router:
             await self.desk.open(tx, ev.room_id, handover, state)
         if not applied.forgotten:
             await conversations.save_state(tx, ev.room_id, state)
+        return message is not None
 
     async def _apply_one(self, tx: Conn, ev: Incoming, effect: Effect, applied: _Applied) -> None:
         """One effect of a step: what it changes in the store, or what the person reads."""
@@ -210,15 +217,17 @@ class Router:
                 await outbox.enqueue(tx, ev.room_id, notice(message))
             await events.mark_handled(tx, ev.event_id)
 
-    async def _person_media(self, ev: Incoming, state: State) -> None:
+    async def _person_media(self, ev: Incoming, state: State) -> bool:
+        """True when the bot answered (a file outside a handover), False when relayed."""
         if state.phase is not Phase.HANDOVER or ev.media is None:
             await self._reply_only(ev, state, (Say(T.MEDIA_IN_BOT_MODE),))
-            return
+            return True
         # network first (download + re-upload), then one transaction for the relay
         content = await self.outlet.relay_media(ev.media, self.desk.room_id)
         async with self.db.transaction() as tx:
             await self.desk.relay_media_from_person(tx, ev.room_id, ev.event_id, content)
             await events.mark_handled(tx, ev.event_id)
+        return False
 
     # ------------------------------------------------------------------ mediators
 

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from bot.config import MediatorsConfig
 from bot.desk import commands, hours, timers
 from bot.desk import texts as D
+from bot.desk.permissions import Members as Members  # re-exported by bot.desk
+from bot.desk.permissions import PowerLevels
 from bot.dialogue import texts as T
 from bot.dialogue.model import HandOver, Phase, State
 from bot.i18n import Catalogs, format_when, is_rtl
@@ -32,7 +34,6 @@ from bot.store.tickets import Direction, Status, Ticket
 
 log = logging.getLogger(__name__)
 
-Members = Callable[[str], Awaitable[dict[str, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,8 @@ class Desk:
         self.config = config
         self.room_id = room_id
         self.catalogs = catalogs
-        self.members = members
+        # who may: remembered, so a command does not make the sync wait (permissions.py)
+        self.levels = PowerLevels(members, room_id)
         self.stats_summary = stats_summary
         self.tz = ZoneInfo(config.hours.timezone)
         # what time it is for the office hours (unix seconds); tests set a fixed clock to
@@ -239,14 +241,11 @@ class Desk:
 
     # ------------------------------------------------------------------ mediators' room
 
+    async def members(self, room_id: str) -> dict[str, int]:
+        return await self.levels.members(room_id)
+
     async def allowed(self, user_id: str) -> bool:
-        try:
-            members = await self.members(self.room_id)
-        except Exception as exc:
-            log.warning("cannot check mediators' permissions (%s)", type(exc).__name__)
-            return False
-        level = members.get(user_id)
-        return level is not None and level >= self.config.power_level
+        return await self.levels.allowed(user_id, self.config.power_level)
 
     async def on_event(self, ev: RoomEvent, *, now: float | None = None) -> None:
         """One event of the mediators' room (already de-duplicated by the router)."""
