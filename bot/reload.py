@@ -35,8 +35,9 @@ from bot.matrix.render import plain_notice
 from bot.store import outbox
 
 if TYPE_CHECKING:
-    from bot.desk import Desk
+    from bot.desk import Desk, RoomEvent
     from bot.router import Router
+    from bot.store.tickets import Ticket
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,16 @@ def attach(desk: Desk, reloader: Reloader) -> None:
 
 def reloader_of(desk: Desk) -> Reloader | None:
     return _BY_DESK.get(desk)
+
+
+async def answer(desk: Desk, ev: RoomEvent, ticket: Ticket | None, text: str) -> None:
+    """In reply to the command (a Matrix reply in the room's timeline; in a thread, there)."""
+    if ticket is not None or ev.thread_root:
+        await desk.say(ev, ticket, text)
+        return
+    content = {**plain_notice(text), "m.relates_to": {"m.in_reply_to": {"event_id": ev.event_id}}}
+    async with desk.db.transaction() as tx:
+        await outbox.enqueue(tx, desk.room_id, content)
 
 
 async def may_reload(desk: Desk, user_id: str) -> bool:

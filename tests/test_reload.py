@@ -382,6 +382,7 @@ async def test_recharger_through_the_router(tmp_path: Path, db: Database) -> Non
             "Dialogues et traductions rechargés : 1 sujets, 4 étapes.")
         assert router.engine.tree.node("essai:premiere") is not None
         assert len(outlet.bodies(MEDIATORS)) == n  # one reply per command
+        assert outlet.sent[-1].content["m.relates_to"] == {"m.in_reply_to": {"event_id": f"$c{n}"}}
     finally:
         sending.cancel()
         with contextlib.suppress(asyncio.CancelledError):

@@ -95,14 +95,14 @@ async def reload_(desk: Desk, c: Call) -> None:
 
     reloader = reload.reloader_of(desk)
     if reloader is None:
-        await desk.say(c.ev, c.ticket, desk.m(D.RELOAD_UNAVAILABLE))
+        await reload.answer(desk, c.ev, c.ticket, desk.m(D.RELOAD_UNAVAILABLE))
         return
     if not await reload.may_reload(desk, c.ev.sender):
         level = str(desk.config.reload_power_level)
-        await desk.say(c.ev, c.ticket, desk.m(D.RELOAD_NOT_ALLOWED, level=level))
+        await reload.answer(desk, c.ev, c.ticket, desk.m(D.RELOAD_NOT_ALLOWED, level=level))
         return
     result = await reloader.reload()
-    await desk.say(c.ev, c.ticket, reload.report(desk.m, result))
+    await reload.answer(desk, c.ev, c.ticket, reload.report(desk.m, result))
 
 
 # ------------------------------------------------------------------ thread commands

@@ -40,9 +40,21 @@ nodes:
 """
 
 
+def main_messages(mediator: Person, room: str, bot: str) -> list[Any]:
+    """The bot's messages in the room's timeline: neither in a thread nor an edit."""
+    return [e for e in room_messages(mediator, room, bot) if "rel_type" not in relation(e)]
+
+
 def main_bodies(mediator: Person, room: str, bot: str) -> list[str]:
-    return [str(e.source["content"].get("body", "")) for e in room_messages(mediator, room, bot)
-            if not relation(e)]
+    return [str(e.source["content"].get("body", "")) for e in main_messages(mediator, room, bot)]
+
+
+def replied_to(mediator: Person, room: str, bot: str, needle: str) -> str | None:
+    """The event a bot message holding `needle` answers (m.in_reply_to), if any."""
+    for e in main_messages(mediator, room, bot):
+        if needle in str(e.source["content"].get("body", "")):
+            return relation(e).get("m.in_reply_to", {}).get("event_id")
+    return None
 
 
 async def wait_room_text(mediator: Person, room: str, bot: str, needle: str, count: int = 1,
@@ -123,13 +135,15 @@ async def test_recharger_needs_the_reload_power_level(
     o = await make_person("outsider")
     await add_member(a, room, o)  # power 0: a mediator (mediators.power_level 0), not more
 
-    await o.send_text(room, "!recharger")
+    asked = await o.send_text(room, "!recharger")
     refused = await wait_room_text(a, room, bot, "recharger les dialogues demande", timeout=30)
     assert refused == ("Désolé, recharger les dialogues demande le niveau 50 dans cette salle. "
                        "Demandez à un responsable.")
-    await a.send_text(room, "!reload")
+    assert replied_to(a, room, bot, "recharger les dialogues demande") == asked
+    asked = await a.send_text(room, "!reload")
     done = await wait_room_text(a, room, bot, "Dialogues et traductions rechargés", timeout=60)
     assert re.fullmatch(r"Dialogues et traductions rechargés : \d+ sujets, \d+ étapes\.", done)
+    assert replied_to(a, room, bot, "Dialogues et traductions rechargés") == asked
     await a.send_text(room, "!aide")
     assert "!recharger (!reload)" in await wait_room_text(a, room, bot, "!prendre", timeout=30)
     assert not any(D.RELOAD_UNAVAILABLE in b for b in main_bodies(a, room, bot))
