@@ -2,6 +2,7 @@
 
     dialogues.py  check, route, eval, map, chat, test   the dialogue files, without Matrix
     run.py        run                              the bot on Matrix
+    doctor.py     doctor                           every check of a deployment, one line each
     stats.py      stats                            anonymised reports
     demo.py       demo                             the README's demo (its code is in devtools/)
     common.py     reading the configuration, logging
@@ -15,9 +16,9 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bot.cli import demo, dialogues, run, stats
+from bot.cli import demo, dialogues, doctor, run, stats
 
-GROUPS = (dialogues, run, stats, demo)
+GROUPS = (dialogues, run, doctor, stats, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
