@@ -75,7 +75,7 @@ async def test_the_database_check_reads_without_migrating(tmp_path: Path) -> Non
     db = await open_db(path)
     await db.close()
     current = await inspect(path)
-    assert current.ok and f"version {LATEST_VERSION} (the latest)" in current.sentence
+    assert current.ok and f"version {LATEST_VERSION}, the latest" in current.sentence
 
     with sqlite3.connect(path) as conn:
         conn.execute(f"PRAGMA user_version = {LATEST_VERSION - 1}")

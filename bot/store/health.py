@@ -58,4 +58,4 @@ async def inspect(path: Path) -> StoreHealth:
     if version < LATEST_VERSION:
         return StoreHealth(True, f"writable, version {version}: the bot migrates it to "
                                  f"{LATEST_VERSION} at start")
-    return StoreHealth(True, f"writable, version {version} (the latest)")
+    return StoreHealth(True, f"writable, schema version {version}, the latest")
