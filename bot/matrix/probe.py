@@ -105,18 +105,25 @@ async def _whoami(client: AsyncClient) -> tuple[int, dict[str, Any]]:
     return await _ask(client, "GET", "/_matrix/client/v3/account/whoami")
 
 
+def _odd_answer(status: int) -> str:
+    return (f"The homeserver answered HTTP {status} to /whoami: try again in a minute, and "
+            "check that 'matrix.homeserver' is the client address Element uses.")
+
+
 async def _with_token(client: AsyncClient, config: Config,
                       fresh: bool) -> tuple[Check, Session | None]:
     client.access_token = config.matrix.access_token or ""
     status, who = await _whoami(client)
     if status == 401 or who.get("errcode") == "M_UNKNOWN_TOKEN":
         return failed(LOGIN, advice.TOKEN_REFUSED), None
+    if status != 200:
+        return failed(LOGIN, _odd_answer(status)), None
     problem = ("account" if who.get("user_id") != config.matrix.user_id
                else "no-device" if not who.get("device_id")
                else "device" if config.matrix.device_id not in (None, who.get("device_id"))
                else None)
-    if status != 200 or problem:
-        return failed(LOGIN, advice.sentence(TokenRejected(problem or "account")) or ""), None
+    if problem:
+        return failed(LOGIN, advice.sentence(TokenRejected(problem)) or problem), None
     device = str(who["device_id"])
     return (passed(LOGIN, f"access token of device {device}"),
             Session(client, config.matrix.user_id, device, False, fresh))
@@ -133,6 +140,8 @@ async def _with_saved(client: AsyncClient, config: Config,
                  "set 'matrix.password' or 'matrix.access_token' so the bot can log in again")
         return failed(LOGIN, f"The access token saved in 'matrix.store_path' was revoked: "
                              f"{again}."), None
+    if status != 200:
+        return failed(LOGIN, _odd_answer(status)), None
     return (passed(LOGIN, f"saved device {device}"),
             Session(client, config.matrix.user_id, device, False, False))
 
@@ -216,7 +225,10 @@ async def recovery_key(session: Session, config: Config) -> Check:
     if storage is None:
         return await _no_storage(session, config)
     if given is None:
-        local = crosssign.load_keys(config.matrix.store_path, session.user_id)
+        try:
+            local = crosssign.load_keys(config.matrix.store_path, session.user_id)
+        except StoreOfAnotherAccount as exc:
+            return failed(RECOVERY, advice.sentence(exc) or str(exc))
         if local is not None:
             return passed(RECOVERY, "kept offline, not in the config; 'matrix.store_path' "
                                     "holds the identity")
