@@ -149,7 +149,7 @@ async def prepare_identity(client: AsyncClient, store_path: Path,
     if local is None and server_master is not None:
         keys = await _restore(client, storage, given, server_master, retry)
         crosssign.save_keys(store_path, keys)
-        log.info("cross-signing identity restored from secret storage")
+        log.info("cross-signing identity restored with the recovery key")
         return
     if local is None:
         local = CrossSigningKeys.generate(user_id)
@@ -226,7 +226,7 @@ async def _create_storage(client: AsyncClient, keys: CrossSigningKeys,
     uploads.append((ss.DEFAULT_KEY_EVENT, ss.default_key_content(key_id)))
     for event_type, content in uploads:
         await retry("secret storage", partial(put_account_data, client, event_type, content))
-    log.info("cross-signing keys stored in secret storage")
+    log.info("cross-signing keys stored on the server behind the recovery key")
     if given is None:
         log.info("The recovery key was written to %s: keep it offline (on paper or in a "
                  "password manager), then delete this file.", key_file)
