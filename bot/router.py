@@ -129,7 +129,7 @@ class Router:
             self.metrics.handled("error")
         finally:
             self.metrics.latency(time.monotonic() - started)
-            self.kick()
+            self.sender.kick(ev.room_id)  # its reply first, then whatever else was queued
 
     async def on_member_left(self, room_id: str) -> None:
         """The person left their DM: end any handover; the state is purged later."""

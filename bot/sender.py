@@ -64,27 +64,47 @@ class Sender:
         self.policy = policy or RetryPolicy()
         self._wake = asyncio.Event()
         self._rooms: dict[str, asyncio.Task[None]] = {}
+        self._hot: list[str] = []
         self._failing = False
 
-    def kick(self) -> None:
-        """Something was queued (or may have become ready): look at the outbox now."""
+    def kick(self, room_id: str | None = None) -> None:
+        """Something was queued (or may have become ready): look at the outbox now.
+
+        `room_id`, when the caller knows it, is drained at once, before the outbox is scanned
+        for the other rooms (the reply does not wait for that scan).
+        """
+        if room_id is not None and room_id not in self._hot:
+            self._hot.append(room_id)
         self._wake.set()
 
     async def run(self) -> None:
         """Drain for ever: one task per room with pending items."""
         while True:
             self._wake.clear()
+            hot, self._hot = self._hot, []
+            for room in hot:
+                self._start(room)
             try:
                 rooms = await outbox.pending_rooms(self.db)
             except Exception:
                 log.exception("cannot read the outbox")
                 rooms = []
             for room in rooms:
-                task = self._rooms.get(room)
-                if task is None or task.done():
-                    self._rooms[room] = asyncio.create_task(self._drain(room))
+                self._start(room)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.policy.idle_poll)
+
+    def _start(self, room: str) -> None:
+        task = self._rooms.get(room)
+        if task is None or task.done():
+            task = asyncio.create_task(self._drain(room))
+            self._rooms[room] = task
+            task.add_done_callback(lambda done: self._finished(room, done))
+
+    def _finished(self, room: str, done: asyncio.Task[None]) -> None:
+        """Forget a drained room (one entry per room ever would grow for months)."""
+        if self._rooms.get(room) is done:
+            del self._rooms[room]
 
     async def _drain(self, room: str) -> None:
         while True:
