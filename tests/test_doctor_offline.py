@@ -94,3 +94,12 @@ async def test_a_file_that_is_not_a_database_is_named(tmp_path: Path) -> None:
     path.write_bytes(b"this is not sqlite, just text" * 100)
     health = await inspect(path)
     assert not health.ok and "'storage.database'" in health.sentence
+
+
+def test_relais_doctor_is_the_same_command(tmp_path: Path) -> None:
+    """The console entry point of the package (``pip install -e .`` made it for the venv)."""
+    relais = Path(sys.executable).parent / "relais"
+    done = subprocess.run([str(relais), "doctor", "--config", str(tmp_path / "none.yaml")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout.startswith("✗ config keys: The configuration file ")
