@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,19 +39,20 @@ CREDENTIALS_FILE = "credentials.json"
 __all__ = ["CREDENTIALS_FILE", "Account", "Retry", "join_mediators_room"]
 
 
+@dataclass
 class Account:
     """Who the bot is on the homeserver and how it proves it."""
 
-    def __init__(self, homeserver: str, user_id: str, password: str | None,
-                 access_token: str | None, device_name: str, store_path: Path) -> None:
-        self.homeserver = homeserver
-        self.user_id = user_id
-        self.password = password
-        self.access_token = access_token
-        self.device_name = device_name
-        self.store_path = store_path
-        self.device_id: str | None = None
-        self.recovery = RecoverySettings.beside(store_path)
+    homeserver: str
+    user_id: str
+    password: str | None
+    access_token: str | None
+    device_name: str
+    store_path: Path
+    #: the device the configured token was issued for (None: whichever /whoami names)
+    device_id: str | None = None
+    #: where the recovery key comes from (None: the key file beside the store)
+    recovery: RecoverySettings | None = None
 
     def configure(self, device_id: str | None, recovery: RecoverySettings) -> None:
         """The token's device and the recovery key, from the config (the transport has neither)."""
@@ -63,7 +65,8 @@ class Account:
         Returns True when a new device was created by a password login.
         """
         fresh = await self._login(client, retry)
-        await prepare_identity(client, self.store_path, self.recovery, retry)
+        recovery = self.recovery or RecoverySettings.beside(self.store_path)
+        await prepare_identity(client, self.store_path, recovery, retry)
         return fresh
 
     async def _login(self, client: AsyncClient, retry: Retry) -> bool:

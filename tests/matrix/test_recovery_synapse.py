@@ -7,10 +7,15 @@ tests/test_element_stack.py.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import re
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +30,19 @@ from bot.matrix.crosssign import KEYS_FILE, CrossSigningKeys
 from bot.matrix.errors import IdentityFailure, StoreOfAnotherAccount
 from bot.matrix.http import matrix_request
 from bot.matrix.recovery import RecoverySettings, get_account_data, put_account_data
-from tests.support.app import config_dict
+from tests.support.app import config_dict, write_config
+from tests.support.matrix import REPO
 
 pytestmark = pytest.mark.matrix
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (DEBUG|INFO|WARNING) ")
+
+
+def run_cli(config: Path, timeout: float) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
+    return subprocess.run([sys.executable, "-m", "bot", "run", "--config", str(config)],
+                          cwd=REPO, env=env, text=True, capture_output=True, timeout=timeout)
 
 
 def _only_key(obj: dict[str, Any]) -> str:
@@ -211,3 +226,30 @@ async def test_an_identity_made_before_secret_storage_gets_it(
     secret = ss.decrypt_secret(key, "m.cross_signing.master",
                                ss.encrypted_for(content, default["key"]))
     assert secret == local["master"]
+
+
+async def test_run_without_the_key_says_what_to_do_in_one_sentence(
+    synapse: Any, bot_account: Any, bot_process: Any, tmp_path: Path
+) -> None:
+    """`python -m bot run` on an empty store of an account that has an identity: exit 2, one
+    sentence, no traceback, and the server's identity left as it was."""
+    data = config_dict(tmp_path, synapse, bot_account.user_id, bot_account.mediators_room,
+                       matrix={"store_path": str(tmp_path / "store")})
+    first = bot_process(data)
+    first.start()
+    await first.wait_running()
+    assert (await first.terminate())[0] == 0
+    key_file = tmp_path / "store-recovery-key.txt"
+    assert key_file.exists()
+    key_file.unlink()
+    shutil.rmtree(tmp_path / "store")
+
+    config = write_config(tmp_path / "config.yaml", data)
+    again = await asyncio.to_thread(run_cli, config, 90)
+    assert again.returncode == 2, again.stderr
+    assert "Traceback" not in again.stderr + again.stdout
+    said = [line for line in again.stderr.splitlines() if line.strip() and not LOG_LINE.match(line)]
+    assert len(said) == 1, again.stderr
+    assert "'matrix.recovery_key'" in said[0] and "RELAIS_RECOVERY_KEY" in said[0], said
+    assert not (tmp_path / "store" / KEYS_FILE).exists()
+    assert not key_file.exists()  # no new identity, no new key
