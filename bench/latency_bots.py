@@ -32,7 +32,8 @@ class Bot:
     log: Path
 
 
-def relais_config(data: Path, homeserver: str, user_id: str, room: str) -> Path:
+def relais_config(data: Path, homeserver: str, user_id: str, room: str,
+                  database: Path | None = None) -> Path:
     """A config for ``python -m bot run``, as the demo writes it."""
     config = data / "config.yaml"
     config.write_text(
@@ -48,7 +49,7 @@ def relais_config(data: Path, homeserver: str, user_id: str, room: str) -> Path:
         "locales:\n"
         f"  path: {ROOT / 'locales'}\n"
         "storage:\n"
-        f"  database: {data / 'relais.sqlite3'}\n"
+        f"  database: {database or data / 'relais.sqlite3'}\n"
         "privacy:\n"
         "  organisation: le banc d'essai Relais\n"
         "  contact: personne (bench)\n",

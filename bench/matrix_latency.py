@@ -180,6 +180,14 @@ async def open_dms(people: Sequence[PersonClient], bot: str) -> list[str]:
     return list(rooms)
 
 
+async def converse(people: Sequence[PersonClient], bot: str, messages: int,
+                   think: float = 1.0) -> Result:
+    """In this process: DMs with `bot`, one warm-up message each, then `messages` each."""
+    rooms = await open_dms(people, bot)
+    await warm(people, rooms, think, seed=0)
+    return await talk(people, rooms, messages, think, seed=1)
+
+
 # --------------------------------------------------------------------------- workers
 
 
@@ -188,6 +196,7 @@ async def worker(spec_json: str) -> int:
     spec = json.loads(spec_json)
     people = await login_people(spec["homeserver"], spec["users"], Path(spec["stores"]))
     rooms: list[str] = []
+    rooms_of: dict[str, list[str]] = {}  # each bot's DMs, opened once, talked in each round
     reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
@@ -201,7 +210,9 @@ async def worker(spec_json: str) -> int:
         command = json.loads(line)
         seed = spec["seed"] + command.get("round", 0)
         if command["do"] == "open":
-            rooms = await open_dms(people, command["bot"])
+            if command["bot"] not in rooms_of:
+                rooms_of[command["bot"]] = await open_dms(people, command["bot"])
+            rooms = rooms_of[command["bot"]]
             answer("opened")
         elif command["do"] in ("warm", "talk"):
             r = (await warm(people, rooms, command["think"], seed) if command["do"] == "warm"
@@ -328,28 +339,57 @@ def profiler(args: argparse.Namespace, bot: Bot, pid: int) -> subprocess.Popen[b
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-async def measure(crowd: Crowd, bot: Bot, args: argparse.Namespace, synapse_pid: int
-                  ) -> Measured:
-    print(f"run {bot.name}: {args.people} persons, 1 warm-up + {args.messages} messages, "
-          f"think ~{args.think:g} s…", flush=True)
-    proc = spawn(bot.cmd, bot.log)
-    try:
+def merge_measured(a: Measured | None, b: Measured) -> Measured:
+    if a is None:
+        return b
+    n = a.load.sent + b.load.sent
+    load = merge([a.load, b.load])
+    load = Result(load.latencies_ms, load.lost, load.sent, a.load.wall_s + b.load.wall_s)
+    return Measured(a.warm, load, a.cpu_s + b.cpu_s,
+                    a.synapse_cpu_s + b.synapse_cpu_s,
+                    (a.machine_busy * a.load.sent + b.machine_busy * b.load.sent) / max(1, n))
+
+
+class Bots:
+    """The three bots, running all along: each round, the persons talk to each in turn."""
+
+    def __init__(self, chosen: Sequence[Bot], synapse_pid: int) -> None:
+        self.chosen = list(chosen)
+        self.synapse_pid = synapse_pid
+        self.procs: dict[str, subprocess.Popen[bytes]] = {}
+        self.warmed: set[str] = set()
+
+    def start(self) -> None:
+        for bot in self.chosen:
+            self.procs[bot.name] = spawn(bot.cmd, bot.log)
+
+    def stop(self) -> None:
+        for bot in self.chosen:
+            proc = self.procs.get(bot.name)
+            if proc is None:
+                continue
+            terminate(proc)
+            if proc.returncode not in (0, -signal.SIGTERM):
+                tail = bot.log.read_text(errors="replace")[-1500:]
+                print(f"{bot.name} exited with {proc.returncode}:\n{tail}", file=sys.stderr)
+
+    async def measure(self, crowd: Crowd, bot: Bot, messages: int, args: argparse.Namespace,
+                      first_round: bool) -> Measured:
+        print(f"{bot.name}: {args.people} persons, {messages} messages, "
+              f"think ~{args.think:g} s…", flush=True)
+        pid = self.procs[bot.name].pid
         await crowd.open(bot.user)
-        warmed = await crowd.run("warm", think=args.think)
-        spy = profiler(args, bot, proc.pid)
-        cpu0, hs0, (busy0, all0) = cpu_seconds(proc.pid), cpu_seconds(synapse_pid), machine_busy()
-        load = await crowd.run("talk", messages=args.messages, think=args.think)
-        cpu, hs = cpu_seconds(proc.pid) - cpu0, cpu_seconds(synapse_pid) - hs0
+        warmed = (await crowd.run("warm", think=args.think) if first_round
+                  else Result((), 0, 0, 0.0))
+        spy = profiler(args, bot, pid) if first_round else None
+        cpu0, hs0, (busy0, all0) = cpu_seconds(pid), cpu_seconds(self.synapse_pid), machine_busy()
+        load = await crowd.run("talk", messages=messages, think=args.think)
+        cpu, hs = cpu_seconds(pid) - cpu0, cpu_seconds(self.synapse_pid) - hs0
         busy1, all1 = machine_busy()
         if spy is not None:
             terminate(spy, signal.SIGINT)
             summarise_profile(bot.log.with_name("profile.txt"))
-    finally:
-        terminate(proc)
-    if proc.returncode not in (0, -signal.SIGTERM):
-        tail = bot.log.read_text(errors="replace")[-1500:]
-        print(f"{bot.name} exited with {proc.returncode}:\n{tail}", file=sys.stderr)
-    return Measured(warmed, load, cpu, hs, (busy1 - busy0) / max(1e-9, all1 - all0))
+        return Measured(warmed, load, cpu, hs, (busy1 - busy0) / max(1e-9, all1 - all0))
 
 
 def summarise_profile(path: Path, top: int = 25) -> None:
@@ -436,18 +476,26 @@ async def bench(args: argparse.Namespace, data: Path) -> int:
         print(f"{args.people} persons logging in (E2EE, {args.workers} worker processes)…",
               flush=True)
         crowd = await Crowd.start(server.base_url, people, data / "people", args.workers)
+        chosen = [b for b in bots(server.base_url, data, room, users) if b.name in args.bots]
+        running = Bots(chosen, server.process.pid)
+        running.start()
         try:
-            chosen = [b for b in bots(server.base_url, data, room, users)
-                      if b.name in args.bots]
-            for bot in chosen:
-                results[bot.name] = await measure(crowd, bot, args, server.process.pid)
+            per_round = [args.messages // args.rounds + (r < args.messages % args.rounds)
+                         for r in range(args.rounds)]
+            for r, messages in enumerate(per_round):
+                print(f"round {r + 1} of {args.rounds}", flush=True)
+                order = chosen if r % 2 == 0 else chosen[::-1]  # drift falls on every bot
+                for bot in order:
+                    got = await running.measure(crowd, bot, messages, args, r == 0)
+                    results[bot.name] = merge_measured(results.get(bot.name), got)
         finally:
+            running.stop()
             await crowd.close()
     finally:
         server.stop()
     print(f"\nSend -> first reply over encrypted Matrix: {args.people} persons in "
-          f"{args.workers} processes, 1 warm-up + {args.messages} messages each, "
-          f"think ~{args.think:g} s (warm-up left out):")
+          f"{args.workers} processes, 1 warm-up + {args.messages} messages each in "
+          f"{args.rounds} round(s), think ~{args.think:g} s (warm-up left out):")
     for name, measured in results.items():
         report(name, measured)
     if {"Relais", "nio", "echo"} <= results.keys():
@@ -461,10 +509,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=50)
     parser.add_argument("--messages", type=int, default=5, help="measured messages per person")
     parser.add_argument("--think", type=float, default=None,
-                        help="seconds a person waits after a reply (default: people / 25)")
+                        help="seconds a person waits after a reply (default: people / 5)")
     parser.add_argument("--workers", type=int, default=None,
                         help="processes the persons are spread over (default: people / 50, "
                              "at least 2)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="the messages are split into rounds; each round talks to every "
+                             "bot in turn, the order reversed every other round")
     parser.add_argument("--bots", default="Relais,echo,nio", help="which bots, in this order")
     parser.add_argument("--profile", action="store_true",
                         help="py-spy each bot during the measured phase; print the top frames")
@@ -475,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.worker is not None:
         return asyncio.run(worker(args.worker))
-    args.think = args.people / 25 if args.think is None else args.think
+    args.think = args.people / 5 if args.think is None else args.think
     args.workers = args.workers or max(2, math.ceil(args.people / 50))
     args.bots = [b.strip() for b in args.bots.split(",") if b.strip()]
     if args.data is not None:

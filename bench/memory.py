@@ -24,17 +24,16 @@ import time
 from pathlib import Path
 
 from matrix_latency import (
-    PASSWORD,
     ROOT,
     converse,
     login_people,
     mediators_room,
-    relais_config,
     spawn,
     synapse_module,
     terminate,
 )
 
+from bench.latency_bots import PASSWORD, relais_config
 from bot.dialogue.loader import load
 from bot.dialogue.model import Phase, State
 from bot.store import conversations, open_db
@@ -130,7 +129,7 @@ async def bench(args: argparse.Namespace, data: Path) -> int:
             try:
                 result = await converse(people, relais, args.messages)
                 print(f"{len(result.latencies_ms)} replies in {args.people} encrypted DMs "
-                      f"({result.missing} missing)", flush=True)
+                      f"({result.lost} lost)", flush=True)
             finally:
                 for person in people:
                     with contextlib.suppress(Exception):
