@@ -5,10 +5,9 @@
 - a retry keeps the item's transaction id, so the homeserver deduplicates a retry after a
   lost response;
 - after `RetryPolicy.max_tries` failed attempts an item is dropped (logged) so one bad
-  message cannot block its room for ever; a refusal for good (`SendError` raised by the
-  transport without a transient cause: forbidden, unknown room, event too large) is dropped
-  after `RetryPolicy.refused_tries`, so it does not hold its room's next replies for the
-  minutes that 20 patient tries take;
+  message cannot block its room for ever; a refusal for good (the homeserver says no at
+  once: forbidden, event too large) is dropped after `RetryPolicy.refused_tries`, so it does
+  not hold its room's next replies for the minutes that 20 patient tries take;
 - one warning per outage, one info line when sending works again;
 - an item of a ticket's thread waits until the thread's root is sent (`OutboxItem.ready`);
   sending a root wakes the drain, which then finds the items it unblocked (sending anything
@@ -39,9 +38,11 @@ def _backoff(tries: int) -> float:
     return min(30.0, 0.5 * tries)
 
 
-def _refused(exc: Exception) -> bool:
-    """The homeserver answered "no" (the transport raises outages `from` their cause)."""
-    return isinstance(exc, SendError) and exc.__cause__ is None
+def _refused(exc: Exception, seconds: float) -> bool:
+    """The homeserver answered "no" at once: a `SendError` of its own (an outage is raised
+    `from` its cause) that came back before any of the transport's own retries (a 502 from
+    a proxy while Synapse restarts is retried there first, and keeps the full patience)."""
+    return isinstance(exc, SendError) and exc.__cause__ is None and seconds < 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +51,7 @@ class RetryPolicy:
 
     max_tries: int = 20
     refused_tries: int = 3  # tries left to a refusal for good (see `refused`)
-    refused: Callable[[Exception], bool] = _refused
+    refused: Callable[[Exception, float], bool] = _refused  # (error, seconds the send took)
     backoff: Callable[[int], float] = _backoff  # seconds to wait after `tries` failures
     idle_poll: float = 2.0  # seconds between looks at the outbox when nobody kicks
 
@@ -114,10 +115,11 @@ class Sender:
             content = dict(item.content)
             if item.thread_of_ticket is not None and item.thread_root:
                 content = in_thread(content, item.thread_root)
+            began = time.monotonic()
             try:
                 event_id = await self.send(room, content, item.txn_id)
             except Exception as exc:
-                await self._failed(item.id, exc)
+                await self._failed(item.id, exc, time.monotonic() - began)
                 continue
             await outbox.mark_sent(self.db, item.id, event_id)
             if self._failing:
@@ -126,9 +128,9 @@ class Sender:
             if item.root_of_ticket is not None:
                 self._wake.set()  # the thread's items (maybe another room's) are ready now
 
-    async def _failed(self, item_id: int, exc: Exception) -> None:
+    async def _failed(self, item_id: int, exc: Exception, seconds: float) -> None:
         tries = await outbox.note_attempt(self.db, item_id)
-        refused = self.policy.refused(exc)
+        refused = self.policy.refused(exc, seconds)
         if refused and tries == 1:
             log.warning("the homeserver refused a message (%s)", type(exc).__name__)
         elif not self._failing:  # one warning per outage, not one per message

@@ -307,3 +307,15 @@ async def test_a_refused_room_does_not_hold_other_rooms(make_bot: Callable[..., 
     await asyncio.wait_for(bot.person("bonjour", room=OTHER_DM), timeout=2)
     await bot.router.flush()
     assert len(outlet.bodies(OTHER_DM)) == 1
+
+
+def test_only_a_quick_no_of_the_homeserver_counts_as_refused() -> None:
+    refused = RetryPolicy().refused
+    assert refused(SendError("the homeserver refused the event: M_FORBIDDEN"), 0.05)
+    # the transport's own retries took time: a 502 while Synapse restarts, not a "no"
+    assert not refused(SendError("send failed: 502"), 25.0)
+    try:
+        raise SendError("send failed: unreachable") from ConnectionError("down")
+    except SendError as outage:
+        assert not refused(outage, 0.05)
+    assert not refused(RuntimeError("anything else"), 0.05)
