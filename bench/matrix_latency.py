@@ -140,7 +140,8 @@ async def talk(people: Sequence[PersonClient], rooms: Sequence[str], messages: i
             got = await exchange(person, room, TEXTS[(i + k) % len(TEXTS)], REPLY_TIMEOUT_S)
             if got is not None:
                 times.append(got)
-            await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+            if k + 1 < messages:
+                await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
         return times, messages - len(times)
 
     start = time.monotonic()
