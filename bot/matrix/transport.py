@@ -4,8 +4,9 @@ Only bot/matrix/ imports nio. Beside this module: session.py (login, credentials
 devices, the mediators' room), crosssign.py (the device's identity), http.py (raw requests,
 user-interactive auth), retry.py (outages), rooms.py (invite policy, power levels), media.py,
 sending.py (one event, retried with its transaction id), late_keys.py (room keys that come late),
-events.py (`Incoming`, pure), errors.py (typed start-up errors). The rest of the bot sees
-plain values (`Incoming`, `Media`) and event content dicts.
+sync_batch.py (what one sync brings: invites, leaves, events), events.py (`Incoming`, pure),
+errors.py (typed start-up errors). The rest of the bot sees plain values (`Incoming`,
+`Media`) and event content dicts.
 
 Delivery contract (what makes "exactly one reply per message" possible across crashes):
 events are handed to `on_event` one by one in sync order and awaited; the sync token is saved
@@ -26,17 +27,15 @@ from typing import Any, Protocol
 from nio import (
     AsyncClient,
     AsyncClientConfig,
-    JoinError,
-    MegolmEvent,
     SyncResponse,
 )
 
 from bot.matrix import crosssign, retry, rooms, sending, session
 from bot.matrix import media as media_io
 from bot.matrix.errors import SendError
-from bot.matrix.events import Incoming, Media, after_own_join, to_incoming
-from bot.matrix.late_keys import LateKeys
+from bot.matrix.events import Incoming, Media
 from bot.matrix.rooms import CREATOR_POWER_LEVEL, RoomPolicy, decide_invite
+from bot.matrix.sync_batch import Handler, LeftHandler, SyncBatches
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +43,6 @@ log = logging.getLogger(__name__)
 UNDECRYPTABLE_GRACE_S = 15.0
 SYNC_TIMEOUT_MS = 30_000
 
-Handler = Callable[[Incoming], Awaitable[None]]
-LeftHandler = Callable[[str], Awaitable[None]]
 
 __all__ = [
     "CREATOR_POWER_LEVEL",
@@ -90,15 +87,12 @@ class Transport:
         self.token_store = token_store
         self.undecryptable_grace_s = undecryptable_grace_s
         self.sync_timeout_ms = sync_timeout_ms
-        self.mediators_room_id: str | None = None
         self.account = session.Account(
             self.homeserver, user_id, password, access_token, device_name, self.store_path
         )
         self.cross_signed = False
         self._client: AsyncClient | None = None
-        self._late = LateKeys(undecryptable_grace_s)
-        self._history_rooms: set[str] = set()
-        self._self_left: set[str] = set()
+        self._batches = SyncBatches(user_id, policy, undecryptable_grace_s)
         self._synced = asyncio.Event()
         # set once the first sync is handled: from then on every new event gets an answer
         # (before it, on a very first start, what arrives is history and is skipped)
@@ -116,6 +110,10 @@ class Transport:
         if self._client is None:
             raise RuntimeError("Transport.start() was not called")
         return self._client
+
+    @property
+    def mediators_room_id(self) -> str | None:
+        return self._batches.mediators_room_id
 
     @property
     def device_id(self) -> str | None:
@@ -151,9 +149,9 @@ class Transport:
         room_id, joined = await session.join_mediators_room(
             client, self.policy.mediators_room, self._retry
         )
-        self.mediators_room_id = room_id
+        self._batches.mediators_room_id = room_id
         if joined:
-            self._history_rooms.add(room_id)
+            self._batches.history_rooms.add(room_id)
 
     async def _retry(self, what: str, call: Callable[[], Awaitable[Any]]) -> Any:
         """Retry a start-up request through outages, for ever (start waits for the server)."""
@@ -246,8 +244,8 @@ class Transport:
         outage = retry.Outage(what="homeserver (handling)")
         while not self._stopping:
             timeout = 0 if full_state else self.sync_timeout_ms
-            if self._late:
-                soonest = self._late.seconds_to_next_deadline()
+            if self._batches.late:
+                soonest = self._batches.late.seconds_to_next_deadline()
                 timeout = max(0, min(timeout, int(soonest * 1000) + 50))
             resp = await self._sync_once(
                 since, timeout, full_state, limit=1 if first_start else 100
@@ -255,16 +253,16 @@ class Transport:
             await self._after_sync()
             try:
                 if first_start:
-                    await self._handle_invites(resp, first=True)
+                    await self._batches.handle_invites(self.client, resp, first=True)
                 else:
-                    await self._handle(resp, on_event, on_member_left)
+                    await self._batches.handle(self.client, resp, on_event, on_member_left)
             except retry.TRANSIENT as e:
                 # Not saved: the same batch comes again from the last saved token.
                 await asyncio.sleep(outage.failed(e))
                 full_state = True
                 continue
             outage.ok()
-            self._history_rooms.difference_update(resp.rooms.join)
+            self._batches.history_rooms.difference_update(resp.rooms.join)
             await self.token_store.save_token(resp.next_batch)
             if first_start:
                 log.info("first start: history skipped")
@@ -273,86 +271,6 @@ class Transport:
             self.ready.set()
             self._synced.set()
             self._synced.clear()
-
-    async def _handle(self, resp: SyncResponse, on_event: Handler, on_left: LeftHandler) -> None:
-        await self._handle_invites(resp, first=False)
-        for room_id, info in resp.rooms.join.items():
-            events = list(info.timeline.events)
-            if room_id in self._history_rooms:
-                events = after_own_join(events, self.user_id)
-            for event in events:
-                await self._handle_event(room_id, event, on_event, on_left)
-        for room_id in resp.rooms.leave:
-            if room_id in self._self_left:
-                self._self_left.discard(room_id)
-                continue
-            if room_id == self.mediators_room_id:
-                log.error("the bot is no longer in the mediators' room")
-                continue
-            self._late.drop(room_id)
-            await _safely(on_left(room_id), "member-left handler")
-        for incoming in self._late.ready(self.client):
-            await _safely(on_event(incoming), "event handler")
-
-    async def _handle_event(
-        self, room_id: str, event: Any, on_event: Handler, on_left: LeftHandler
-    ) -> None:
-        source: dict[str, Any] = getattr(event, "source", {}) or {}
-        sender = getattr(event, "sender", source.get("sender", ""))
-        etype = source.get("type")
-        if etype == "m.room.member":
-            if sender == self.user_id and source.get("state_key") == self.user_id:
-                return
-            membership = source.get("content", {}).get("membership")
-            if membership in ("leave", "ban") and room_id != self.mediators_room_id:
-                if source.get("state_key") == self.user_id:
-                    return  # we were removed: the leave section of the sync reports it
-                log.info("the person left a conversation; leaving it too")
-                self._late.drop(room_id)
-                await self._leave(room_id)
-                await _safely(on_left(room_id), "member-left handler")
-            return
-        if sender == self.user_id:
-            return
-        if isinstance(event, MegolmEvent):
-            await self._late.wait_for_key(self.client, room_id, event)
-            return
-        incoming = to_incoming(room_id, event)
-        if incoming is not None:
-            await _safely(on_event(incoming), "event handler")
-
-    async def _handle_invites(self, resp: SyncResponse, first: bool) -> None:
-        for room_id, info in resp.rooms.invite.items():
-            inviter, is_direct = rooms.invite_of(info.invite_state, self.user_id)
-            decision = decide_invite(
-                self.policy, self.mediators_room_id, room_id, inviter, is_direct
-            )
-            if decision == "decline":
-                log.info("declining an invite (not a direct chat, or server not allowed)")
-                await self._leave(room_id)
-                continue
-            resp_join = await self.client.join(room_id)
-            if isinstance(resp_join, JoinError):
-                log.warning("could not join a room after an invite (%s)", resp_join.status_code)
-                continue
-            crowded = room_id != self.mediators_room_id and (
-                await rooms.member_count(self.client, room_id) > 2
-            )
-            if crowded:
-                log.info("leaving a room that has more than two members")
-                await self._leave(room_id)
-                continue
-            if first or room_id == self.mediators_room_id:
-                self._history_rooms.add(room_id)
-            log.info("joined a direct chat")
-
-    async def _leave(self, room_id: str) -> None:
-        self._self_left.add(room_id)
-        try:
-            await self.client.room_leave(room_id)
-            await self.client.room_forget(room_id)
-        except retry.TRANSIENT as e:
-            log.warning("could not leave a room (%s)", retry.describe(e))
 
     # ------------------------------------------------------------------ actions
 
@@ -429,14 +347,3 @@ class Transport:
 
 class _Stopped(Exception):
     """Internal: the sync was cancelled by stop()."""
-
-
-async def _safely(awaitable: Awaitable[None], what: str) -> None:
-    """A failing handler is logged and never stops the sync."""
-    try:
-        await awaitable
-    except asyncio.CancelledError:
-        raise
-    except Exception as e:
-        log.error("%s failed: %s", what, type(e).__name__)
-        log.debug("%s failed", what, exc_info=True)
