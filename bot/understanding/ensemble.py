@@ -21,10 +21,11 @@ from bot.understanding.corpus import NONE
 from bot.understanding.signals import laughing, scam
 from bot.understanding.train import URGENCE, Models
 
-ALARM_AT = 0.2  # distress margin that raises the alarm without any rule
-GENTLE_AT = -0.6  # distress margin + urgence's lead over the best topic: the gentle check-in
-CALM_BELOW = -0.6  # a weak sign under this margin gets the gentle word, not the yes/no offer
+ALARM_AT = 0.0  # distress margin that raises the alarm without any rule
+GENTLE_AT = -0.9  # distress margin + urgence's lead over the best topic: the gentle check-in
+CALM_BELOW = -0.7  # a weak sign under this margin gets the gentle word, not the yes/no offer
 FIGURATIVE_BELOW = -0.8  # a rule hit the classifier reads this surely as not distress: gentle
+LAUGHING_ALARM_AT = 1.0  # with laughter or joking emoji, only a margin this sure is an alarm
 TRUST_WITHIN = 0.5  # keywords naming an answer are trusted unless the classifier is this sure
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
 OFF_TOPIC_BELOW = -0.5  # best topic margin under this: off-topic
@@ -93,7 +94,7 @@ class Understanding:
         few); the gentle tier adds how far "urgence" leads the topic model's other classes
         (it ranks best where nearly every distress message must be caught)."""
         score = self.distress_score(text)
-        figurative = score < ALARM_AT and laughing(text)
+        figurative = score < LAUGHING_ALARM_AT and laughing(text)
         if not figurative and ((rule_hit and score >= FIGURATIVE_BELOW) or score >= ALARM_AT):
             return Safety(Level.ALARM, score, self.category(text))
         margins = self.topic_margins(text)

@@ -2,7 +2,9 @@
 
 Character n-grams inside word boundaries absorb typos, missing accents and SMS spelling
 ("jarrive pa", "declaraton"); whole words and word pairs keep meaning ("plus envie", "me tue");
-a few markers carry what normalisation removes (laughter, emoji), which tells a joke from a cry.
+a few markers carry what normalisation removes (laughter, emoji), which tells a joke from a cry;
+and the admins' distress rules are markers too (``#rule``, ``#concern``): the model learns how
+far to trust a rule hit in its context, instead of the rules and the model voting apart.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import itertools
 from functools import lru_cache
 
 from bot.dialogue.matching import normalise
+from bot.dialogue.safety import concern, detect
+from bot.dialogue.safety_world import detect_world
 from bot.understanding.signals import laughing, scam
 
 CHAR_SIZES = (2, 3, 4, 5)
@@ -55,6 +59,17 @@ def _markers(text: str, count: int) -> list[str]:
         marks.append("#annoyed")
     if "?" in text:
         marks.append("#question")
+    marks.extend(_rule_marks(text))
     marks.append("#len:" + ("1" if count <= 1 else "short" if count <= 4 else
                              "mid" if count <= 15 else "long"))
     return marks
+
+
+def _rule_marks(text: str) -> list[str]:
+    alert = detect(text)
+    if alert is None:
+        world = detect_world(text)
+        alert = world[0] if world is not None else None
+    if alert is not None:
+        return ["#rule", f"#rule:{alert.main.value}"]
+    return ["#concern"] if concern(text) else []

@@ -27,7 +27,7 @@ from bot.understanding.linear import Group, LinearModel
 log = logging.getLogger(__name__)
 
 URGENCE = "urgence"
-FORMAT = "relais-understanding-7"  # change it when features or training change
+FORMAT = "relais-understanding-8"  # change it when features or training change
 TOPIC_C = 0.5
 DISTRESS_C = 0.5
 DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
