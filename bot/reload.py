@@ -3,7 +3,8 @@
 Admins edit YAML while conversations go on, so a reload must never cost an answer:
 - the new tree is validated as ``python -m bot check`` does, its classifier trained (or read
   from the cache) and the catalogs read, all in a worker thread: training takes seconds and the
-  event loop keeps answering meanwhile;
+  event loop keeps answering meanwhile (its longest pause is one C call of the training that
+  keeps the GIL, liblinear's fit: a few hundred ms; a process would remove even that);
 - a tree with any error is refused whole: the running engine stays, every problem goes to the
   log (file:line:col, WARNING, nothing a person wrote) and into one message for the admins;
 - a good one is swapped in with plain assignments, which the event loop runs between two
