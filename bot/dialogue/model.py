@@ -51,6 +51,8 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Link:
+    """An official site an admin points to; the loader accepts https addresses only."""
+
     label: str
     url: str
 
@@ -275,7 +277,10 @@ class Options:
 
 @dataclass(frozen=True, slots=True)
 class ShowLink:
-    label: str
+    """Show a link with its full address under the label: people should see where it goes
+    (an official site) before they tap it."""
+
+    label: str  # French msgid
     url: str
 
 

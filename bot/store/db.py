@@ -26,14 +26,16 @@ import contextvars
 import itertools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
-from typing import Protocol, TypeAlias
+from typing import Protocol, TypeAlias, TypeVar
 
 import aiosqlite
 
 from bot.store.migrations import LATEST_VERSION, MIGRATIONS, Migration
+
+_T = TypeVar("_T")
 
 log = logging.getLogger(__name__)
 
@@ -77,32 +79,32 @@ _current: contextvars.ContextVar[Transaction | None] = contextvars.ContextVar(
 )
 
 
+async def _rowcount(cursor: aiosqlite.Cursor) -> int:
+    return int(cursor.rowcount)
+
+
+async def _rowid(cursor: aiosqlite.Cursor) -> int:
+    rowid = cursor.lastrowid
+    if rowid is None:
+        raise StoreError("insert did not return a row id")
+    return int(rowid)
+
+
+async def _rows(cursor: aiosqlite.Cursor) -> list[Row]:
+    return list(await cursor.fetchall())
+
+
 class _Runner:
-    """Statement helpers shared by ``Database`` and ``Transaction``."""
+    """Statement helpers shared by ``Database`` and ``Transaction``: run, read what the
+    caller needs from the cursor (``read``), and always close it."""
 
     _conn: aiosqlite.Connection
 
-    async def _execute(self, sql: str, params: Params) -> int:
+    async def _run(self, sql: str, params: Params,
+                   read: Callable[[aiosqlite.Cursor], Awaitable[_T]]) -> _T:
         cursor = await self._conn.execute(sql, tuple(params))
         try:
-            return int(cursor.rowcount)
-        finally:
-            await cursor.close()
-
-    async def _insert(self, sql: str, params: Params) -> int:
-        cursor = await self._conn.execute(sql, tuple(params))
-        try:
-            rowid = cursor.lastrowid
-            if rowid is None:
-                raise StoreError("insert did not return a row id")
-            return int(rowid)
-        finally:
-            await cursor.close()
-
-    async def _fetchall(self, sql: str, params: Params) -> list[Row]:
-        cursor = await self._conn.execute(sql, tuple(params))
-        try:
-            return list(await cursor.fetchall())
+            return await read(cursor)
         finally:
             await cursor.close()
 
@@ -128,21 +130,20 @@ class Transaction(_Runner):
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows changed."""
         self._check()
-        return await self._execute(sql, params)
+        return await self._run(sql, params, _rowcount)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; returns the new row id."""
         self._check()
-        return await self._insert(sql, params)
+        return await self._run(sql, params, _rowid)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
-        self._check()
-        rows = await self._fetchall(sql, params)
+        rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         self._check()
-        return await self._fetchall(sql, params)
+        return await self._run(sql, params, _rows)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -175,31 +176,30 @@ class Database(_Runner):
             return tx
         return None
 
+    async def _alone_or_joined(self, sql: str, params: Params,
+                               read: Callable[[aiosqlite.Cursor], Awaitable[_T]]) -> _T:
+        """Inside the current task's transaction if there is one, else alone under the lock:
+        a statement never interleaves with another task's transaction."""
+        tx = self._joined()
+        if tx is not None:
+            tx._check()
+            return await tx._run(sql, params, read)
+        async with self._lock:
+            return await self._run(sql, params, read)
+
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement (joining the current transaction if there is one)."""
-        tx = self._joined()
-        if tx is not None:
-            return await tx.execute(sql, params)
-        async with self._lock:
-            return await self._execute(sql, params)
+        return await self._alone_or_joined(sql, params, _rowcount)
 
     async def insert(self, sql: str, params: Params = ()) -> int:
-        tx = self._joined()
-        if tx is not None:
-            return await tx.insert(sql, params)
-        async with self._lock:
-            return await self._insert(sql, params)
+        return await self._alone_or_joined(sql, params, _rowid)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
-        tx = self._joined()
-        if tx is not None:
-            return await tx.fetchall(sql, params)
-        async with self._lock:
-            return await self._fetchall(sql, params)
+        return await self._alone_or_joined(sql, params, _rows)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:

@@ -28,6 +28,9 @@ SENT_KEEP_DAYS = 1
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
+    """One pending reply as the sender reads it: ``txn_id`` is fixed at write time, so every
+    retry of this row is the same event to the homeserver."""
+
     id: int
     txn_id: str
     room_id: str

@@ -312,22 +312,17 @@ def _relay(row: Row) -> Relay:
     )
 
 
+_RELAY_COLUMNS = "SELECT source_event_id, ticket_id, direction, target_event_id FROM relays"
+
+
 async def get_relay(conn: Conn, source_event_id: str) -> Relay | None:
-    row = await conn.fetchone(
-        "SELECT source_event_id, ticket_id, direction, target_event_id FROM relays"
-        " WHERE source_event_id = ?",
-        (source_event_id,),
-    )
+    row = await conn.fetchone(f"{_RELAY_COLUMNS} WHERE source_event_id = ?", (source_event_id,))
     return None if row is None else _relay(row)
 
 
 async def relay_by_target(conn: Conn, target_event_id: str) -> Relay | None:
     """Which original message a relayed copy stands for (to follow replies and edits)."""
-    row = await conn.fetchone(
-        "SELECT source_event_id, ticket_id, direction, target_event_id FROM relays"
-        " WHERE target_event_id = ?",
-        (target_event_id,),
-    )
+    row = await conn.fetchone(f"{_RELAY_COLUMNS} WHERE target_event_id = ?", (target_event_id,))
     return None if row is None else _relay(row)
 
 

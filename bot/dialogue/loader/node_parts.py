@@ -37,18 +37,11 @@ def parse_options(
                             locale_keys=True)
         if ofields is None:
             continue
-        label = None
-        if "label" not in ofields:
-            c.error(item, f"option {number} of node '{node_id}' has no 'label'",
-                    "add 'label:' with the text shown to the person")
-        else:
-            label = c.text(ofields["label"][1], f"the label of option {number}")
-        target = None
-        if "goto" not in ofields:
-            c.error(item, f"option {number} of node '{node_id}' has no 'goto'",
-                    "add 'goto:' with the id of the node it leads to")
-        else:
-            target = c.text(ofields["goto"][1], f"'goto' of option {number}")
+        what = f"option {number} of node '{node_id}'"
+        label = _required(c, item, ofields, "label", what, f"the label of option {number}",
+                          "add 'label:' with the text shown to the person")
+        target = _required(c, item, ofields, "goto", what, f"'goto' of option {number}",
+                           "add 'goto:' with the id of the node it leads to")
         keywords, by_locale = keywords_of(c, ofields, f"option {number}")
         all_keywords = keywords + tuple(w for _, ws in by_locale for w in ws)
         where = c.at(item)
@@ -69,6 +62,15 @@ def parse_options(
         options.append(Option(label=label, target=target, keywords=all_keywords, where=where,
                               examples=examples_of(c, ofields, f"option {number}")))
     return tuple(options)
+
+
+def _required(c: Checker, item: YNode, fields: dict[str, tuple[ScalarNode, YNode]], key: str,
+              owner: str, what: str, hint: str) -> str | None:
+    """The text under ``key``, or None with "``owner`` has no '``key``'" reported."""
+    if key not in fields:
+        c.error(item, f"{owner} has no '{key}'", hint)
+        return None
+    return c.text(fields[key][1], what)
 
 
 def parse_links(

@@ -9,12 +9,16 @@ from bot.dialogue.model import Tree, Where
 
 
 class Severity(StrEnum):
+    """An error stops ``bot check`` and a reload; a warning (a long sentence…) only informs."""
+
     ERROR = "error"
     WARNING = "warning"
 
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """One thing an admin must fix (or may improve), where it is, and how."""
+
     where: Where
     message: str
     hint: str = ""
