@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.dialogue.model import State
-from bot.store._time import DAY, local_day, now_s
+from bot.store._time import local_day, now_s
 from bot.store.db import Conn, Row
 
 
@@ -57,17 +57,3 @@ async def load_state(conn: Conn, room_id: str) -> State | None:
 
 async def save_state(conn: Conn, room_id: str, state: State, *, now: float | None = None) -> None:
     await put(conn, room_id, state.to_json(), now=now)
-
-
-async def delete(conn: Conn, room_id: str) -> bool:
-    return await conn.execute("DELETE FROM conversations WHERE room_id = ?", (room_id,)) > 0
-
-
-async def inactive(conn: Conn, *, days: int, now: float | None = None) -> list[str]:
-    """Rooms whose state was not touched for ``days`` days (candidates for purge)."""
-    cutoff = now_s(now) - days * DAY
-    rows = await conn.fetchall(
-        "SELECT room_id FROM conversations WHERE updated_at < ? ORDER BY updated_at",
-        (cutoff,),
-    )
-    return [row["room_id"] for row in rows]

@@ -7,7 +7,7 @@ skipped here.
 
 from __future__ import annotations
 
-from bot.store._time import DAY, now_s
+from bot.store._time import now_s
 from bot.store.db import Conn
 
 HANDLED_KEEP_DAYS = 7
@@ -26,14 +26,6 @@ async def mark_handled(conn: Conn, event_id: str, *, now: float | None = None) -
         (event_id, now_s(now)),
     )
     return changed > 0
-
-
-async def prune_handled(
-    conn: Conn, *, days: int = HANDLED_KEEP_DAYS, now: float | None = None
-) -> int:
-    return await conn.execute(
-        "DELETE FROM handled_events WHERE handled_at < ?", (now_s(now) - days * DAY,)
-    )
 
 
 async def kv_get(conn: Conn, key: str) -> str | None:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.store._time import DAY, now_s
+from bot.store._time import now_s
 from bot.store.db import Conn, Row
 
 SENT_KEEP_DAYS = 1
@@ -180,13 +180,3 @@ async def drop(conn: Conn, item_id: int) -> bool:
         "UPDATE outbox SET dropped = 1 WHERE id = ? AND sent_event_id IS NULL", (item_id,)
     )
     return changed == 1
-
-
-async def prune(conn: Conn, *, days: int = SENT_KEEP_DAYS, now: float | None = None) -> int:
-    """Delete sent or dropped rows: they hold copies of what was said."""
-    cutoff = now_s(now) - days * DAY
-    return await conn.execute(
-        "DELETE FROM outbox WHERE (sent_event_id IS NOT NULL AND sent_at < ?)"
-        " OR (dropped = 1 AND created_at < ?)",
-        (cutoff, cutoff),
-    )

@@ -48,14 +48,6 @@ class Ticket:
 
 
 @dataclass(frozen=True, slots=True)
-class Relay:
-    source_event_id: str
-    ticket_id: int
-    direction: Direction
-    target_event_id: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class TicketMessage:
     ticket_id: int
     at: int
@@ -113,10 +105,6 @@ async def _many(conn: Conn, where: str, params: Sequence[str | int] = ()) -> lis
 
 async def get(conn: Conn, ticket_id: int) -> Ticket | None:
     return await _one(conn, "id = ?", (ticket_id,))
-
-
-async def by_number(conn: Conn, number: int) -> Ticket | None:
-    return await _one(conn, "number = ?", (number,))
 
 
 async def by_thread(conn: Conn, thread_root: str) -> Ticket | None:
@@ -204,15 +192,6 @@ async def open_ticket(
         return ticket, True
 
 
-async def set_thread_root(conn: Conn, ticket_id: int, event_id: str) -> bool:
-    """Remember the root posted in the mediators' room (first one wins)."""
-    changed = await conn.execute(
-        "UPDATE tickets SET thread_root = ? WHERE id = ? AND thread_root IS NULL",
-        (event_id, ticket_id),
-    )
-    return changed > 0
-
-
 async def claim(conn: Conn, ticket_id: int, mediator: str, *, now: float | None = None) -> bool:
     """Take an open ticket. True only for the one call that won."""
     changed = await conn.execute(
@@ -296,36 +275,6 @@ async def record_relay(
     return changed > 0
 
 
-async def set_relay_target(conn: Conn, source_event_id: str, target_event_id: str) -> None:
-    await conn.execute(
-        "UPDATE relays SET target_event_id = ? WHERE source_event_id = ?",
-        (target_event_id, source_event_id),
-    )
-
-
-def _relay(row: Row) -> Relay:
-    return Relay(
-        source_event_id=row["source_event_id"],
-        ticket_id=int(row["ticket_id"]),
-        direction=Direction(row["direction"]),
-        target_event_id=row["target_event_id"],
-    )
-
-
-_RELAY_COLUMNS = "SELECT source_event_id, ticket_id, direction, target_event_id FROM relays"
-
-
-async def get_relay(conn: Conn, source_event_id: str) -> Relay | None:
-    row = await conn.fetchone(f"{_RELAY_COLUMNS} WHERE source_event_id = ?", (source_event_id,))
-    return None if row is None else _relay(row)
-
-
-async def relay_by_target(conn: Conn, target_event_id: str) -> Relay | None:
-    """Which original message a relayed copy stands for (to follow replies and edits)."""
-    row = await conn.fetchone(f"{_RELAY_COLUMNS} WHERE target_event_id = ?", (target_event_id,))
-    return None if row is None else _relay(row)
-
-
 # --------------------------------------------------------------------------- message copies
 
 
@@ -370,7 +319,3 @@ async def set_first_name(conn: Conn, user_id: str, first_name: str) -> None:
 async def first_name(conn: Conn, user_id: str) -> str | None:
     row = await conn.fetchone("SELECT first_name FROM mediator_names WHERE user_id = ?", (user_id,))
     return None if row is None else str(row["first_name"])
-
-
-async def forget_first_name(conn: Conn, user_id: str) -> bool:
-    return await conn.execute("DELETE FROM mediator_names WHERE user_id = ?", (user_id,)) > 0

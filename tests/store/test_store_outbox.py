@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.dialogue.model import Phase, State
-from bot.store import Database, conversations, events, open_db, outbox
+from bot.store import Database, conversations, events, open_db, outbox, privacy
 from bot.store import tickets as t
 from bot.store.tickets import Direction
 
@@ -70,11 +70,13 @@ async def test_thread_items_wait_for_their_root(db: Database) -> None:
     nxt = await outbox.next_pending(db, "!mediators:x")
     assert nxt is not None and nxt.id == inner.id and nxt.ready and nxt.thread_root == "$root"
     assert await outbox.mark_sent(db, inner.id, "$copy")
-    relay = await t.get_relay(db, "$person-msg")
-    assert relay is not None and relay.target_event_id == "$copy"
+    relay = await db.fetchone(
+        "SELECT target_event_id FROM relays WHERE source_event_id = ?", ("$person-msg",)
+    )
+    assert relay is not None and relay["target_event_id"] == "$copy"
 
 
-async def test_drop_unblocks_room_and_prune_deletes_old_sent(db: Database) -> None:
+async def test_drop_unblocks_room_and_purge_deletes_old_sent(db: Database) -> None:
     stuck = await outbox.enqueue(db, "!gone:x", notice("a"), now=0)
     later = await outbox.enqueue(db, "!gone:x", notice("b"), now=0)
     assert await outbox.note_attempt(db, stuck.id) == 1
@@ -83,8 +85,8 @@ async def test_drop_unblocks_room_and_prune_deletes_old_sent(db: Database) -> No
     nxt = await outbox.next_pending(db, "!gone:x")
     assert nxt is not None and nxt.id == later.id
     assert await outbox.mark_sent(db, later.id, "$b", now=10)
-    assert await outbox.prune(db, now=10 + 3600) == 0
-    assert await outbox.prune(db, now=10 + 2 * 86400) == 2
+    assert (await privacy.purge(db, now=10 + 3600)).outbox == 0
+    assert (await privacy.purge(db, now=10 + 2 * 86400)).outbox == 2
     assert await outbox.get(db, later.id) is None
 
 

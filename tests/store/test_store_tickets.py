@@ -101,18 +101,14 @@ async def test_many_contenders_one_winner(db_path: Path) -> None:
 
 async def test_thread_root_relays_and_messages(db: Database) -> None:
     ticket, _ = await t.open_ticket(db, "!a:x", now=1)
-    assert await t.set_thread_root(db, ticket.id, "$root")
-    assert not await t.set_thread_root(db, ticket.id, "$other")
+    # the root is filled by outbox.mark_sent (tests/store/test_store_outbox.py)
+    await db.execute("UPDATE tickets SET thread_root = ? WHERE id = ?", ("$root", ticket.id))
     found = await t.by_thread(db, "$root")
     assert found is not None and found.id == ticket.id
-    by_num = await t.by_number(db, ticket.number)
-    assert by_num is not None and by_num.id == ticket.id
     assert await t.record_relay(db, "$src", ticket.id, Direction.TO_THREAD)
     assert not await t.record_relay(db, "$src", ticket.id, Direction.TO_THREAD)
-    await t.set_relay_target(db, "$src", "$copy")
-    relay = await t.relay_by_target(db, "$copy")
-    assert relay is not None and relay.source_event_id == "$src"
-    assert relay.direction is Direction.TO_THREAD
+    row = await db.fetchone("SELECT direction FROM relays WHERE source_event_id = ?", ("$src",))
+    assert row is not None and Direction(row["direction"]) is Direction.TO_THREAD
     await t.add_message(db, ticket.id, Direction.TO_THREAD, "bonjour", now=5)
     await t.add_message(db, ticket.id, Direction.TO_PERSON, "je regarde", now=6)
     assert [m.text for m in await t.messages(db, ticket.id)] == ["bonjour", "je regarde"]
@@ -133,5 +129,3 @@ async def test_mediator_first_names(db: Database) -> None:
     await t.set_first_name(db, "@m:x", "Léa")
     await t.set_first_name(db, "@m:x", "Léonie")
     assert await t.first_name(db, "@m:x") == "Léonie"
-    assert await t.forget_first_name(db, "@m:x")
-    assert await t.first_name(db, "@m:x") is None
