@@ -16,21 +16,10 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing an admin must fix (or may improve), where it is, and how."""
-
-    where: Where
-    message: str
-    hint: str = ""
-    severity: Severity = Severity.ERROR
-
-    def __str__(self) -> str:
-        text = f"{self.where}: {self.severity.value}: {self.message}"
-        return f"{text}\n    hint: {self.hint}" if self.hint else text
-
-
-@dataclass(frozen=True, slots=True)
 class Loaded:
+    """The tree as far as it could be read, and everything found on the way: the bot runs
+    only an ``ok`` tree, and a reload keeps the old one otherwise."""
+
     tree: Tree
     problems: tuple[Problem, ...]
     snippets: dict[str, str] = field(default_factory=dict)
@@ -42,3 +31,17 @@ class Loaded:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing an admin must fix (or may improve), where it is, and how."""
+
+    where: Where
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.severity.value}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
