@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Literal
 
 from babel.dates import format_date, format_time
 from babel.messages.mofile import read_mo
-from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.dialogue.texts import N_ as N_  # the marker is defined once, in texts.py
@@ -300,12 +299,6 @@ def format_when(
     day = format_date(when, date_pattern, locale=loc)
     hour = format_time(when, time_pattern, tzinfo=None, locale=loc)
     return f"{day}{joiner}{hour}"
-
-
-def format_number(number: float | int, locale: str) -> str:
-    """Grouped digits in the person's convention (Latin digits for Arabic too, as used in
-    France and the Maghreb)."""
-    return format_decimal(number, locale=_babel_locale(locale))
 
 
 # coverage reports live in bot/i18n_coverage.py; their names stay importable from here

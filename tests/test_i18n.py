@@ -20,7 +20,6 @@ from bot.i18n import (
     Catalogs,
     coverage,
     direction,
-    format_number,
     format_when,
     normalise_locale,
     tree_msgids,
@@ -325,12 +324,6 @@ def test_format_when_reads_naturally() -> None:
     assert format_when(when, "fr", with_year=True) == "lundi 24 novembre 2025 à 09:00"
     utc = dt.datetime(2025, 11, 24, 8, 0, tzinfo=dt.UTC)
     assert format_when(utc, "en", tz=ZoneInfo("Europe/Paris")) == "Monday 24 November at 09:00"
-
-
-def test_format_number() -> None:
-    assert format_number(12345.5, "fr") == "12\u202f345,5"
-    assert format_number(12345.5, "en") == "12,345.5"
-    assert format_number(3, "ar") == "3"
 
 
 def test_translation_report(project: Path) -> None:
