@@ -3,6 +3,7 @@ server is one line each and a non-zero exit, and the database check changes noth
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from bot.cli import build_parser
+from bot.config_keys import SETTINGS, check_keys, unknown
 from bot.store.db import open_db
 from bot.store.health import inspect
 from bot.store.migrations import LATEST_VERSION
@@ -103,3 +105,48 @@ def test_relais_doctor_is_the_same_command(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert done.stdout.startswith("✗ config keys: The configuration file ")
+
+
+# --------------------------------------------------------------------------- unknown keys
+
+
+def test_every_setting_config_py_reads_is_known() -> None:
+    """A key added to config.py and not here would be called unknown by doctor."""
+    source = (ROOT / "bot" / "config.py").read_text(encoding="utf-8")
+    read = set(re.findall(
+        r'"((?:matrix|mediators|dialogues|locales|storage|privacy|metrics|logging)\.[a-z_.]+)"',
+        source))
+    assert read and read <= SETTINGS, read - SETTINGS
+    secrets = set(re.findall(r'_secret\(data, "([a-z_.]+)"', source))
+    assert secrets and {f"{key}_file" for key in secrets} <= SETTINGS
+
+
+def test_the_example_config_has_no_unknown_key() -> None:
+    example = yaml.safe_load((ROOT / "config.example.yaml").read_text(encoding="utf-8"))
+    assert list(unknown(example)) == []
+
+
+def test_a_typo_in_a_key_is_named_with_the_closest_setting() -> None:
+    check = check_keys({"locales": {"pth": "/etc/relais/locales"},
+                        "mediators": {"room": "!r:x", "hours": {"weekly": {"mon": "9:00-12:00"}}},
+                        "storage": {"databse": "x"}}, "config.yaml")
+    assert not check.ok
+    assert "'locales.pth'" in check.detail and "did you mean 'locales.path'" in check.detail
+    assert "1 more unknown key" in check.detail
+    assert check_keys({"matrix": {"homeserver": "https://m.org"}}, "config.yaml").ok
+    assert not check_keys({"matrix": "https://m.org", "oops": 1}, "config.yaml").ok
+
+
+def test_doctor_names_an_unknown_key_first(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump({
+        "matrix": {"homeserver": "http://127.0.0.1:9", "user_id": "@relais:test",
+                   "password": "secret"},
+        "mediators": {"room": "!mediators:test"},
+        "dialogues": {"path": str(ROOT / "dialogues")},
+        "locales": {"path": str(ROOT / "locales"), "pth": "typo"},
+    }), encoding="utf-8")
+    done = _doctor(config)
+    assert done.returncode == 1
+    first = done.stdout.splitlines()[0]
+    assert first.startswith("✗ config keys: The setting 'locales.pth' is not one Relais knows")

@@ -12,7 +12,10 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from bot.config import Config, ConfigError, load_config
 from bot.preflight import Check, failed, local_checks, passed
@@ -67,10 +70,16 @@ def _unexpected(exc: Exception) -> Check:
                             f"{str(exc)[:120]}): please report it with this line.")
 
 
-async def diagnose(config: Config) -> list[Check]:
+def _keys(path: str) -> Check:
+    """Unknown keys (a typo is ignored by the parser); the file was read once already."""
+    from bot.config_keys import check_keys
+
+    return check_keys(yaml.safe_load(Path(path).read_text(encoding="utf-8")), path)
+
+
+async def diagnose(config: Config, keys: Check | None = None) -> list[Check]:
     """Every check, in the order an admin fixes things."""
-    checks = [passed(CONFIG, str(config.matrix.user_id)), *local_checks(config),
-              await _database(config)]
+    checks = [keys or passed(CONFIG), *local_checks(config), await _database(config)]
     return checks + await _matrix(config)
 
 
@@ -89,7 +98,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(failed(CONFIG, str(exc)).line())
         return 1
-    checks = _guarded(lambda: asyncio.run(diagnose(config)))
+    checks = _guarded(lambda: asyncio.run(diagnose(config, _keys(args.config))))
     for check in checks:
         print(check.line())
     bad = sum(1 for c in checks if not c.ok)
