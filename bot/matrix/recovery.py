@@ -144,7 +144,14 @@ async def prepare_identity(client: AsyncClient, store_path: Path,
     local = crosssign.load_keys(store_path, user_id)
     query = await retry("keys query", lambda: crosssign.query_own_keys(client))
     server_master = crosssign.server_public(query, "master_keys", user_id)
-    storage = await retry("secret storage", lambda: read_storage(client))
+    try:
+        storage = await retry("secret storage", lambda: read_storage(client))
+    except IdentityFailure:
+        if local is None:
+            raise
+        # a store that lost nothing does not need it: run, and leave someone else's storage be
+        log.warning("the account's key storage is of a kind the bot cannot read; left as it is")
+        return
     given = settings.given()
     if local is None and server_master is not None:
         keys = await _restore(client, storage, given, server_master, retry)

@@ -253,3 +253,31 @@ async def test_run_without_the_key_says_what_to_do_in_one_sentence(
     assert "'matrix.recovery_key'" in said[0] and "RELAIS_RECOVERY_KEY" in said[0], said
     assert not (tmp_path / "store" / KEYS_FILE).exists()
     assert not key_file.exists()  # no new identity, no new key
+
+
+async def test_a_secret_storage_the_bot_cannot_read(
+    bot_account: Any, make_transport: Any, tmp_path: Path
+) -> None:
+    """Another client's storage of another kind: an intact store runs and leaves it alone; an
+    empty store cannot restore from it and says so."""
+    first = make_transport(bot_account)
+    first.account.configure(None, RecoverySettings(None, tmp_path / "key.txt"))
+    await first.start()
+    future = {"algorithm": "m.secret_storage.v9.future"}
+    await put_account_data(first.client, ss.key_event_type("FUTURE"), future)
+    await put_account_data(first.client, ss.DEFAULT_KEY_EVENT, {"key": "FUTURE"})
+    await first.stop()
+
+    intact = make_transport(bot_account)
+    intact.account.configure(None, RecoverySettings(None, tmp_path / "key.txt"))
+    await intact.start()
+    assert intact.cross_signed
+    assert await get_account_data(intact.client, ss.DEFAULT_KEY_EVENT) == {"key": "FUTURE"}
+    await intact.stop()
+
+    _wipe(bot_account.store_path)
+    empty = make_transport(bot_account)
+    empty.account.configure(None, RecoverySettings(None, tmp_path / "key.txt"))
+    with pytest.raises(IdentityFailure) as err:
+        await empty.start()
+    assert err.value.problem == "not-stored"
