@@ -126,10 +126,10 @@ class HangingSignals(FakeOutlet):
         super().__init__()
         self.db = db
         self.gate = asyncio.Event()
-        self.queued_before: list[int] = []  # outbox rows already queued when a notice began
+        self.queued_before: list[int] = []  # messages sent or queued when a notice began
 
     async def _hang(self) -> None:
-        self.queued_before.append(len(await outbox.pending(self.db)))
+        self.queued_before.append(len(self.sent) + len(await outbox.pending(self.db)))
         await self.gate.wait()
 
     async def typing(self, room_id: str, on: bool) -> None:
@@ -175,6 +175,7 @@ async def test_a_relayed_message_gets_its_receipt_after_the_relay_is_queued(
     assert any("ma carte vitale est perdue" in s.body for s in outlet.sent[before:])
     assert [s.room_id for s in outlet.sent[before:]] == [MEDIATORS]
     assert outlet.receipts == [(DM, relayed)]
+    assert outlet.queued_before == [before + 1]  # the relay was queued before the receipt
     outlet.gate.set()
     await bot.router.signals.settle()
 
