@@ -21,10 +21,11 @@ from bot.understanding.corpus import NONE
 from bot.understanding.signals import laughing, scam
 from bot.understanding.train import URGENCE, Models
 
-ALARM_AT = 0.0  # distress margin that raises the alarm without any rule
+ALARM_AT = 0.1  # distress margin that raises the alarm without any rule
 GENTLE_AT = -0.9  # distress margin + urgence's lead over the best topic: the gentle check-in
 CALM_BELOW = -0.7  # a weak sign under this margin gets the gentle word, not the yes/no offer
 FIGURATIVE_BELOW = -0.8  # a rule hit the classifier reads this surely as not distress: gentle
+ALARM_LEAD = 0.3  # how much of the topic model's reading of distress the alarm adds
 LAUGHING_ALARM_AT = 1.0  # with laughter or joking emoji, only a margin this sure is an alarm
 TRUST_WITHIN = 0.5  # keywords naming an answer are trusted unless the classifier is this sure
 KEYWORD_BONUS = 0.2  # added to the margin of the topic the keywords chose
@@ -90,15 +91,16 @@ class Understanding:
         return float(self._scores(text)[columns[0][0]]) if columns else -9.0
 
     def safety(self, text: str, *, rule_hit: bool) -> Safety:
-        """The alarm reads the distress model alone (it ranks best where false alarms must be
-        few); the gentle tier adds how far "urgence" leads the topic model's other classes
-        (it ranks best where nearly every distress message must be caught)."""
+        """The alarm reads the distress model, plus a part (``ALARM_LEAD``) of how far "urgence"
+        leads the topic model's other classes; the gentle tier adds the whole lead (it ranks
+        best where nearly every distress message must be caught)."""
         score = self.distress_score(text)
-        figurative = score < LAUGHING_ALARM_AT and laughing(text)
-        if not figurative and ((rule_hit and score >= FIGURATIVE_BELOW) or score >= ALARM_AT):
-            return Safety(Level.ALARM, score, self.category(text))
         margins = self.topic_margins(text)
         lead = margins.pop(URGENCE, 0.0) - max(margins.values(), default=0.0)
+        alarm = score + ALARM_LEAD * lead
+        figurative = alarm < LAUGHING_ALARM_AT and laughing(text)
+        if not figurative and ((rule_hit and score >= FIGURATIVE_BELOW) or alarm >= ALARM_AT):
+            return Safety(Level.ALARM, score, self.category(text))
         if rule_hit or score + lead >= GENTLE_AT:
             return Safety(Level.GENTLE, score)
         return Safety(Level.NONE, score)
