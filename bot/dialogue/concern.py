@@ -3,7 +3,7 @@
 A clear alarm gets the emergency numbers and a priority handover (or raises the ticket when a
 person is already there); a weak sign gets a gentle word and a person on offer, while the
 procedure question is still answered, since it is often why the person wrote.
-The detection itself is in ``bot/dialogue/safety.py`` (rules) and the understanding layer.
+The detection itself is in ``bot/dialogue/safety/`` (rules) and the understanding layer.
 """
 
 from __future__ import annotations

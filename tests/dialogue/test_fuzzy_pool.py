@@ -1,6 +1,6 @@
 """Typo candidates scored once for both indexes give what each index found alone.
 
-The engine's topics and options indexes share a FuzzyPool (bot/dialogue/matching.py): a new
+The engine's topics and options indexes share a FuzzyPool (bot/dialogue/matching/fuzzy.py): a new
 word is scored once against their joined vocabulary, then each index keeps and ranks its own
 words. Ranking ties in each index's own order is what keeps routing unchanged; checked here
 on typo'd variants of every keyword word, where the fuzzy lookups decide.

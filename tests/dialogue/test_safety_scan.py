@@ -1,4 +1,4 @@
-"""The two implementations of distress matching agree (bot/dialogue/safety.py).
+"""The two implementations of distress matching agree (bot/dialogue/safety/scan.py).
 
 An RE2 set answers for ASCII text in one pass; ``re`` is the reference and the fallback. A
 pattern that RE2 reads differently would silently cost a detection, so every text of the
