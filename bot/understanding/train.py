@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 URGENCE = "urgence"
 FORMAT = "relais-understanding-8"  # change it when features or training change
-TOPIC_C = 0.5
+TOPIC_C = 1.0
 DISTRESS_C = 0.5
 DISTRESS_WEIGHT = 3.0  # a missed distress message costs more than a false alarm
 KEYWORD_WEIGHT = 0.5  # a bare keyword says less than a whole message

@@ -10,7 +10,7 @@ from sklearn.svm import LinearSVC
 
 from bot.understanding.features import analyse
 from bot.understanding.linear import LinearModel
-from bot.understanding.train import Sample, train
+from bot.understanding.train import TOPIC_C, Sample, train
 
 TEXTS = [
     ("jarrive pas a me connecter a la caf", "caf"), ("mon apl est pas tombee", "caf"),
@@ -25,7 +25,7 @@ UNSEEN = ["jarive pa a me conecter caf", "vitale", "je veux plus vivre", "", "ðŸ
 def test_exported_scores_equal_scikit_learn() -> None:
     vectorizer = TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
     matrix = vectorizer.fit_transform([t for t, _ in TEXTS])
-    reference = LinearSVC(C=0.5).fit(matrix, [lab.split("/")[0] for _, lab in TEXTS])
+    reference = LinearSVC(C=TOPIC_C).fit(matrix, [lab.split("/")[0] for _, lab in TEXTS])
     models = train([Sample(t, lab) for t, lab in TEXTS])
     group = models.model.groups["main"]
     topics = [i for i, c in enumerate(group.classes) if c.startswith("t:")]
