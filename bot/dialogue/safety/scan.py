@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.dialogue.matching import expand_split, normalise
 from bot.dialogue.safety.categories import PATTERNS, Distress
@@ -109,6 +110,7 @@ def _found(base: str) -> set[Distress]:
     return found
 
 
+@lru_cache(maxsize=1024)  # the engine and the classifier's features ask about the same message
 def detect(text: str) -> Alert | None:
     """The distress categories a message shows, most urgent first, or None."""
     base = normalise(text)
@@ -141,6 +143,7 @@ def _concern_in(text: str) -> bool:
     return concern_re(text) if found is None else found
 
 
+@lru_cache(maxsize=1024)
 def concern(text: str) -> bool:
     """A weak sign of distress ("je n'en peux plus", "j'ai faim", "personne pour m'aider"):
     not an alarm, but the person should first be answered as a person. Idioms that ``detect``
