@@ -36,11 +36,11 @@ def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
     print(f"{'ALL':16} {total.summary()}")
     print("targets: top-1 0.93, alarm 0.95, caught 0.99, false alarms <= 2 %, off-topic 0.90")
     assert len(reports) >= 10
-    assert total.top1 >= 0.90
+    assert total.top1 >= 0.91
     assert total.caught_recall >= 0.99
-    assert total.alarm_recall >= 0.945
-    assert total.false_alarm_rate <= 0.036
-    assert total.off_topic_rate >= 0.82
+    assert total.alarm_recall >= 0.955
+    assert total.false_alarm_rate <= 0.035
+    assert total.off_topic_rate >= 0.85
 
 
 def test_every_writer_is_better_understood_than_by_keywords_alone(
@@ -66,4 +66,4 @@ def test_five_fold_cross_validation_is_printed_beside_it() -> None:
     report = cross_validated(tree, DIALOGUES, independent, folds=5)
     print(f"{'5-fold':16} {report.summary()}")
     assert report.total == len(independent)
-    assert report.top1 >= 0.90 and report.caught_recall >= 0.99
+    assert report.top1 >= 0.91 and report.caught_recall >= 0.99
