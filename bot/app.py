@@ -21,7 +21,7 @@ from aiohttp import ClientError
 from bot import reload as reloading
 from bot.config import Config
 from bot.desk import Desk
-from bot.dialogue.loader import load
+from bot.dialogue.loader import Loaded, load
 from bot.dialogue.vanished import ReloadSafeEngine
 from bot.i18n import CatalogError, Catalogs
 from bot.matrix import advice
@@ -45,6 +45,22 @@ class StartupError(Exception):
     """Something an admin must fix before Relais can start (one sentence)."""
 
 
+def _dialogues_and_catalogs(config: Config) -> tuple[Loaded, Catalogs]:
+    """Both read before anything touches the network: a broken tree or catalog is one
+    sentence at start, never a half-started bot."""
+    loaded = load(config.dialogues)
+    if not loaded.ok:
+        first = loaded.errors[0]
+        raise StartupError(
+            f"The dialogues have {len(loaded.errors)} error(s), the first at {first.where}: "
+            f"{first.message}. Run 'python -m bot check {config.dialogues}'."
+        )
+    try:
+        return loaded, Catalogs.load(config.locales)
+    except CatalogError as exc:
+        raise StartupError(str(exc)) from None
+
+
 @dataclass
 class App:
     config: Config
@@ -57,17 +73,7 @@ class App:
 
     @classmethod
     async def create(cls, config: Config) -> App:
-        loaded = load(config.dialogues)
-        if not loaded.ok:
-            first = loaded.errors[0]
-            raise StartupError(
-                f"The dialogues have {len(loaded.errors)} error(s), the first at {first.where}: "
-                f"{first.message}. Run 'python -m bot check {config.dialogues}'."
-            )
-        try:
-            catalogs = Catalogs.load(config.locales)
-        except CatalogError as exc:
-            raise StartupError(str(exc)) from None
+        loaded, catalogs = _dialogues_and_catalogs(config)
         config.database.parent.mkdir(parents=True, exist_ok=True)
         db = await open_db(config.database)
         transport = Transport(
