@@ -36,11 +36,11 @@ def test_leave_one_writer_out(reports: dict[str, Report]) -> None:
     print(f"{'ALL':16} {total.summary()}")
     print("targets: top-1 0.93, alarm 0.95, caught 0.99, false alarms <= 2 %, off-topic 0.90")
     assert len(reports) >= 10
-    assert total.top1 >= 0.91
+    assert total.top1 >= 0.915
     assert total.caught_recall >= 0.99
     assert total.alarm_recall >= 0.955
     assert total.false_alarm_rate <= 0.035
-    assert total.off_topic_rate >= 0.85
+    assert total.off_topic_rate >= 0.86
 
 
 def test_every_writer_is_better_understood_than_by_keywords_alone(
