@@ -23,7 +23,7 @@ import logging
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -122,34 +122,26 @@ def install(router: Router, desk: Desk, fresh: Fresh) -> None:
     desk.describe_path = fresh.engine.describe_path
 
 
+@dataclass(eq=False)
 class Reloader:
     """One reload at a time; the result goes back to whoever asked (a command, a signal)."""
 
-    def __init__(
-        self,
-        dialogues: Path,
-        locales: Path,
-        swap: Callable[[Fresh], None],
-        running_locales: Callable[[], tuple[str, ...]],
-        *,
-        announce: Callable[[Result], Awaitable[None]] | None = None,
-        prepare_: Callable[[Path, Path], Result] = prepare,
-    ) -> None:
-        self.dialogues = dialogues
-        self.locales = locales
-        self.swap = swap
-        self.running_locales = running_locales
-        self.announce = announce
-        self._prepare = prepare_
-        self._lock = asyncio.Lock()
-        self._tasks: set[asyncio.Task[None]] = set()
+    dialogues: Path
+    locales: Path
+    swap: Callable[[Fresh], None]
+    running_locales: Callable[[], tuple[str, ...]]
+    _: KW_ONLY
+    announce: Callable[[Result], Awaitable[None]] | None = None
+    prepare_: Callable[[Path, Path], Result] = prepare
+    _lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False, repr=False)
 
     async def reload(self) -> Result:
         async with self._lock:  # two SIGHUPs in a row: the second waits, then reloads again
             loop = asyncio.get_running_loop()
             started = time.monotonic()
             try:
-                result = await loop.run_in_executor(None, self._prepare, self.dialogues,
+                result = await loop.run_in_executor(None, self.prepare_, self.dialogues,
                                                     self.locales)
             except Exception as exc:  # an unreadable folder: refused, never a traceback
                 result = Refused((f"{self.dialogues}: {type(exc).__name__}: {exc}",))

@@ -23,55 +23,24 @@ from __future__ import annotations
 
 from bot.stats.build import locale_label, report
 from bot.stats.html import bar_chart, to_html
-from bot.stats.model import (
-    BUCKET_TEXT,
-    BY_CHOICES,
-    BY_HEADINGS,
-    BY_TITLES,
-    COUNT_COLUMN,
-    DEFAULT_K,
-    METRIC_LABELS,
-    MONTHS,
-    NO_TOPIC,
-    OUTCOME_LABELS,
-    OUTCOME_ORDER,
-    SHORT_LABELS,
-    Figure,
-    Histogram,
-    Line,
-    Report,
-    publish,
-    total_of,
-)
+from bot.stats.model import DEFAULT_K, METRIC_LABELS, NO_TOPIC, OUTCOME_LABELS, Report
 from bot.stats.plain import last_days_summary, period_text, to_csv, to_data, to_json, to_table
 
+# what callers use; the building blocks stay in their modules (bot.stats.model, …)
 __all__ = [
-    "BUCKET_TEXT",
-    "BY_CHOICES",
-    "BY_HEADINGS",
-    "BY_TITLES",
-    "COUNT_COLUMN",
     "DEFAULT_K",
     "METRIC_LABELS",
-    "MONTHS",
     "NO_TOPIC",
     "OUTCOME_LABELS",
-    "OUTCOME_ORDER",
-    "SHORT_LABELS",
-    "Figure",
-    "Histogram",
-    "Line",
     "Report",
     "bar_chart",
     "last_days_summary",
     "locale_label",
     "period_text",
-    "publish",
     "report",
     "to_csv",
     "to_data",
     "to_html",
     "to_json",
     "to_table",
-    "total_of",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from bot.dialogue.model import Outcome as ModelOutcome
 from bot.store._time import local_day as local_day  # the day to count under
@@ -146,52 +147,29 @@ async def record_satisfaction(conn: Conn, day: date, score: int) -> None:
     )
 
 
+async def _days(conn: Conn, sql: str, start: date, end: date) -> list[Any]:
+    """The rows of one statistics table for the days ``start``..``end`` included."""
+    return list(await conn.fetchall(sql, (start.isoformat(), end.isoformat())))
+
+
 async def counter_rows(conn: Conn, start: date, end: date) -> list[CounterRow]:
     """Rows for the days ``start``..``end`` included."""
-    rows = await conn.fetchall(
-        "SELECT day, topic, entry, outcome, locale, distress, count FROM counters"
-        " WHERE day BETWEEN ? AND ? ORDER BY day, topic, entry, outcome, locale, distress",
-        (start.isoformat(), end.isoformat()),
-    )
-    return [
-        CounterRow(
-            day=date.fromisoformat(r["day"]),
-            topic=r["topic"],
-            entry=r["entry"],
-            outcome=Outcome(r["outcome"]),
-            locale=r["locale"],
-            distress=bool(r["distress"]),
-            count=int(r["count"]),
-        )
-        for r in rows
-    ]
+    rows = await _days(conn, "SELECT day, topic, entry, outcome, locale, distress, count"
+                       " FROM counters WHERE day BETWEEN ? AND ?"
+                       " ORDER BY day, topic, entry, outcome, locale, distress", start, end)
+    return [CounterRow(date.fromisoformat(r["day"]), r["topic"], r["entry"], Outcome(r["outcome"]),
+                       r["locale"], bool(r["distress"]), int(r["count"])) for r in rows]
 
 
 async def histogram_rows(conn: Conn, start: date, end: date) -> list[HistogramRow]:
-    rows = await conn.fetchall(
-        "SELECT day, metric, bucket, count FROM histograms WHERE day BETWEEN ? AND ?"
-        " ORDER BY day, metric, bucket",
-        (start.isoformat(), end.isoformat()),
-    )
-    return [
-        HistogramRow(
-            day=date.fromisoformat(r["day"]),
-            metric=Metric(r["metric"]),
-            bucket=r["bucket"],
-            count=int(r["count"]),
-        )
-        for r in rows
-    ]
+    rows = await _days(conn, "SELECT day, metric, bucket, count FROM histograms"
+                       " WHERE day BETWEEN ? AND ? ORDER BY day, metric, bucket", start, end)
+    return [HistogramRow(date.fromisoformat(r["day"]), Metric(r["metric"]), r["bucket"],
+                         int(r["count"])) for r in rows]
 
 
 async def satisfaction_rows(conn: Conn, start: date, end: date) -> list[SatisfactionRow]:
-    rows = await conn.fetchall(
-        "SELECT day, score, count FROM satisfaction WHERE day BETWEEN ? AND ? ORDER BY day, score",
-        (start.isoformat(), end.isoformat()),
-    )
-    return [
-        SatisfactionRow(
-            day=date.fromisoformat(r["day"]), score=int(r["score"]), count=int(r["count"])
-        )
-        for r in rows
-    ]
+    rows = await _days(conn, "SELECT day, score, count FROM satisfaction"
+                       " WHERE day BETWEEN ? AND ? ORDER BY day, score", start, end)
+    return [SatisfactionRow(date.fromisoformat(r["day"]), int(r["score"]), int(r["count"]))
+            for r in rows]
