@@ -18,6 +18,7 @@ from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, RoomCreate
 
 from bot.app import App
 from bot.config import parse
+from bot.store.db import Database, open_db
 from tests.support.app import BotProcess, write_config
 from tests.support.matrix import (
     PASSWORD,
@@ -32,6 +33,16 @@ from tests.support.matrix import (
 )
 
 __all__ = ["PASSWORD", "REPO", "BotHandle", "MemoryTokenStore", "Person", "wait_until"]
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A fresh store (real SQLite, migrated) for one test."""
+    database = await open_db(tmp_path / "relais.sqlite3")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import csv
 import html
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,15 +32,6 @@ from tests.support.outlet import FakeOutlet
 REPO = Path(__file__).resolve().parent.parent
 DAY = date(2026, 11, 23)
 BREAKDOWNS = ("topic", "day", "week", "month", "outcome", "locale")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "counts.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def _values(report: stats.Report, column: str) -> list[int | None]:

@@ -29,7 +29,7 @@ from bot.matrix.events import Incoming
 from bot.metrics import Metrics
 from bot.router import Router
 from bot.sender import RetryPolicy, Sender
-from bot.store import Database, conversations, open_db, outbox
+from bot.store import Database, conversations, outbox
 from bot.store.db import Conn
 from tests.support.outlet import FakeOutlet, Send
 
@@ -50,15 +50,6 @@ def engine() -> Engine:
 @pytest.fixture(scope="module")
 def catalogs() -> Catalogs:
     return Catalogs.load(REPO / "locales")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "fast.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @dataclass

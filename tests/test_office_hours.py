@@ -7,7 +7,6 @@ once end to end on Synapse with the desk's clock set to a Saturday afternoon.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +16,7 @@ import pytest
 from bot.config import MediatorsConfig, OfficeHours
 from bot.desk import Desk
 from bot.i18n import Catalogs
-from bot.store import Database, open_db
+from bot.store import Database
 from tests.support.app import bot_messages, config_dict, open_dm, say
 from tests.support.matrix import wait_until
 
@@ -34,15 +33,6 @@ WEEKLY_CONFIG = {day: ["09:00-12:00", "14:00-17:00"] for day in ("mon", "tue", "
 
 # Saturday 22 November 2025, 16:00 in Paris (15:00 UTC): the team is back on Monday 24 at 09:00
 SATURDAY = dt.datetime(2025, 11, 22, 15, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "hours.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture(scope="module")

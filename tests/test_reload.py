@@ -14,7 +14,6 @@ import contextlib
 import re
 import shutil
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ from bot.matrix.events import Incoming
 from bot.metrics import Metrics
 from bot.router import Router
 from bot.sender import RetryPolicy, Sender
-from bot.store import Database, open_db
+from bot.store import Database
 from tests.support.outlet import FakeOutlet
 
 REPO = Path(__file__).resolve().parent.parent
@@ -262,15 +261,6 @@ def test_recharger_is_in_the_table_and_in_the_help() -> None:
 
 
 # --------------------------------------------------------------------------- through the router
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "reload.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_the_router_swaps_between_two_messages(tmp_path: Path, db: Database) -> None:

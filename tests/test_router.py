@@ -26,7 +26,7 @@ from bot.matrix.events import Incoming
 from bot.metrics import Metrics
 from bot.router import Router
 from bot.sender import RetryPolicy, Sender
-from bot.store import Database, open_db, outbox
+from bot.store import Database, outbox
 from tests.support.outlet import FakeOutlet, Send, SendFailed, always_fail, fail_first
 
 REPO = Path(__file__).resolve().parent.parent
@@ -47,15 +47,6 @@ def engine() -> Engine:
 @pytest.fixture(scope="module")
 def catalogs() -> Catalogs:
     return Catalogs.load(REPO / "locales")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "router.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @dataclass

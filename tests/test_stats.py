@@ -6,29 +6,18 @@ import csv
 import io
 import json
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
 from bot import stats
 from bot.dialogue.model import Outcome as EngineOutcome
-from bot.store import Database, open_db
+from bot.store import Database
 from bot.store import counters as c
 
 D1, D2, D3 = date(2026, 5, 4), date(2026, 5, 5), date(2026, 5, 12)
 TITLES = {"caf": "CAF", "ameli": "Ameli", "ants": "ANTS <titres>"}
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_db(tmp_path / "stats.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture
