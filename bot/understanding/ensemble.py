@@ -21,7 +21,7 @@ from bot.understanding.corpus import NONE
 from bot.understanding.signals import laughing, scam
 from bot.understanding.train import URGENCE, Models
 
-ALARM_AT = 0.1  # distress margin that raises the alarm without any rule
+ALARM_AT = 0.1  # distress margin + ALARM_LEAD x urgence lead that raises the alarm without a rule
 GENTLE_AT = -0.9  # distress margin + urgence's lead over the best topic: the gentle check-in
 CALM_BELOW = -0.7  # a weak sign under this margin gets the gentle word, not the yes/no offer
 FIGURATIVE_BELOW = -0.8  # a rule hit the classifier reads this surely as not distress: gentle
